@@ -1,0 +1,47 @@
+using System.Globalization;
+using Orchestrator.Benchmarks.Engine;
+
+namespace Orchestrator.Benchmarks;
+
+/// <summary>
+/// Benchmark programs. <c>./orchestrator bench engine [options]</c> runs the engine comparison
+/// (Orchestrator against WorkflowCore); see <c>docs/benchmarks.md</c>.
+/// </summary>
+internal static class Program
+{
+    private const string Usage = """
+        usage: orchestrator bench engine [--runs N] [--lone N] [--store sqlite|memory|both] [--profile]
+                                  [--time-limit SECONDS] [--only orchestrator|workflowcore]
+
+          --runs N          runs started at once in the throughput phase (default 5000; 3 steps each)
+          --lone N          runs measured one after another for latency (default 300)
+          --store KIND      Orchestrator's store: sqlite (durable, default), memory, or both
+          --profile         also break Orchestrator's cost down by component (store, worker, engine)
+          --only ENGINE     measure only orchestrator or only workflowcore
+          --time-limit S    stop waiting for a burst after S seconds and report the steps done by then (default 60)
+        """;
+
+    public static async Task<int> Main(string[] args)
+    {
+        if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
+        {
+            Console.WriteLine(Usage);
+            return args.Length == 0 ? 2 : 0;
+        }
+
+        if (args[0] != "engine")
+        {
+            await Console.Error.WriteLineAsync($"bench: unknown benchmark '{args[0]}'\n{Usage}").ConfigureAwait(false);
+            return 2;
+        }
+
+        if (!EngineBenchOptions.TryParse(args.AsSpan(1), out var options, out var error))
+        {
+            await Console.Error.WriteLineAsync($"bench: {error}\n{Usage}").ConfigureAwait(false);
+            return 2;
+        }
+
+        CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
+        return await EngineBenchmark.RunAsync(options, Console.Out).ConfigureAwait(false);
+    }
+}

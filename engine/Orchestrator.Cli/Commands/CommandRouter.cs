@@ -1,0 +1,41 @@
+namespace Orchestrator.Cli.Commands;
+
+/// <summary>Sends each command word to its command.</summary>
+internal static class CommandRouter
+{
+    public static Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
+    {
+        var rest = args.Skip(1).ToArray();
+        return args.FirstOrDefault() switch
+        {
+            "validate" => Task.FromResult(ValidateCommand.Run(rest, stdout, stderr)),
+            "run" => RunCommand.RunAsync(rest, stdout, stderr, cancellationToken),
+            "runs" => RunsCommand.RunAsync(rest, stdout, cancellationToken),
+            "help" or "--help" or "-h" or null => Help(stdout),
+            "bench" => throw new UsageException("benchmarks run through the launcher: ./orchestrator bench engine"),
+            var other => throw new UsageException($"unknown command '{other}'"),
+        };
+    }
+
+    private static Task<int> Help(TextWriter stdout)
+    {
+        stdout.WriteLine("""
+            usage: orchestrator COMMAND [options]
+
+              run FILE [--input JSON|@file.json] [--store PATH] [--quiet]
+                    Run a workflow; progress on stderr, output JSON on stdout.
+                    Exit 0 completed, 1 failed (error JSON on stderr), 2 bad usage or invalid workflow.
+              validate PATH...
+                    Check workflow files or folders; print file:line:col: error: message per problem.
+              runs [--store PATH] [--limit N]
+                    List recent runs, newest first.
+              runs show ID [--store PATH]
+                    Print a run's history: every step with status, attempts, start, duration, input and output.
+              bench engine
+                    Benchmark the engine against WorkflowCore (launcher only).
+
+            The store defaults to .orchestrator/runs.db under the current folder (or $ORCHESTRATOR_STORE).
+            """);
+        return Task.FromResult(ExitCodes.Ok);
+    }
+}

@@ -1,0 +1,98 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Orchestrator.Cli.Progress;
+using Orchestrator.Core.History;
+using Orchestrator.Engine.Embedded;
+using Orchestrator.Engine.Loading;
+using Orchestrator.Stores.Sqlite;
+
+namespace Orchestrator.Cli.Commands;
+
+/// <summary><c>orchestrator run FILE</c>: runs a workflow in the embedded engine and prints its output.</summary>
+internal static class RunCommand
+{
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+
+    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
+    {
+        var arguments = new Arguments(args, ["input", "store"], ["quiet"]);
+        if (arguments.Positionals.Count != 1)
+        {
+            throw new UsageException("run needs exactly one workflow file: orchestrator run FILE [--input JSON|@file.json]");
+        }
+
+        var file = arguments.Positionals[0];
+        if (!File.Exists(file))
+        {
+            throw new UsageException($"no such workflow file: {file}");
+        }
+
+        var input = ReadInput(arguments.Option("input"));
+        var functions = FunctionCatalog.Create();
+
+        // Sub-workflows are looked up among the workflows beside the one that runs.
+        var folder = Path.GetDirectoryName(Path.GetFullPath(file))!;
+        var loaded = WorkflowLoader.Load([file, folder], functions.Names);
+        var target = loaded.Workflows.FirstOrDefault(w => Path.GetFullPath(w.SourceFile) == Path.GetFullPath(file));
+        var problems = loaded.Diagnostics.Where(d => Path.GetFullPath(d.Location.File) == Path.GetFullPath(file)).ToList();
+        if (target is null || problems.Count > 0)
+        {
+            foreach (var diagnostic in problems)
+            {
+                await stderr.WriteLineAsync(diagnostic.ToString()).ConfigureAwait(false);
+            }
+
+            return ExitCodes.Usage;
+        }
+
+        var store = new SqliteRunStore(StorePath.Resolve(arguments.Option("store")));
+        var progress = arguments.Flag("quiet") ? null : new ConsoleProgress(stderr);
+        await using var runtime = new EmbeddedRuntime(loaded.Catalog, functions, store, ownsStore: true, observer: progress);
+        var result = await runtime.Engine.RunAsync(target, input, cancellationToken).ConfigureAwait(false);
+        if (result.Status == RunStatus.Completed)
+        {
+            await stdout.WriteLineAsync(result.Output?.ToJsonString(Indented) ?? "null").ConfigureAwait(false);
+            return ExitCodes.Ok;
+        }
+
+        var error = new JsonObject
+        {
+            ["runId"] = result.RunId,
+            ["status"] = result.Status.ToString().ToLowerInvariant(),
+            ["type"] = result.Error?.Type,
+            ["message"] = result.Error?.Message,
+            ["step"] = result.FailedStep,
+        };
+        await stderr.WriteLineAsync(error.ToJsonString(Indented)).ConfigureAwait(false);
+        return ExitCodes.Failed;
+    }
+
+    private static JsonNode? ReadInput(string? option)
+    {
+        if (option is null)
+        {
+            return new JsonObject();
+        }
+
+        var text = option;
+        if (option.StartsWith('@'))
+        {
+            var path = option[1..];
+            if (!File.Exists(path))
+            {
+                throw new UsageException($"no such input file: {path}");
+            }
+
+            text = File.ReadAllText(path);
+        }
+
+        try
+        {
+            return JsonNode.Parse(text);
+        }
+        catch (JsonException ex)
+        {
+            throw new UsageException($"--input is not valid JSON: {ex.Message}");
+        }
+    }
+}

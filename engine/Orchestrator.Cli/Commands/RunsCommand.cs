@@ -1,0 +1,53 @@
+using System.Globalization;
+using Orchestrator.Engine.Reporting;
+using Orchestrator.Stores.Sqlite;
+
+namespace Orchestrator.Cli.Commands;
+
+/// <summary><c>orchestrator runs</c> and <c>orchestrator runs show ID</c>.</summary>
+internal static class RunsCommand
+{
+    public static async Task<int> RunAsync(string[] args, TextWriter stdout, CancellationToken cancellationToken)
+    {
+        var arguments = new Arguments(args, ["store", "limit"], []);
+        var path = StorePath.Resolve(arguments.Option("store"));
+        if (!File.Exists(path))
+        {
+            throw new UsageException($"no run store at {path} (run a workflow first, or pass --store PATH)");
+        }
+
+        await using var store = new SqliteRunStore(path);
+        switch (arguments.Positionals)
+        {
+            case []:
+                var limit = arguments.Option("limit") is { } text
+                    ? int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n > 0 ? n : throw new UsageException("--limit must be a positive integer")
+                    : 20;
+                RunReportWriter.WriteRunList(stdout, await store.ListRunsAsync(limit, cancellationToken).ConfigureAwait(false));
+                return ExitCodes.Ok;
+            case ["show", var id]:
+                RunRecordLookup found;
+                try
+                {
+                    found = new RunRecordLookup(await store.GetRunAsync(id, cancellationToken).ConfigureAwait(false));
+                }
+                catch (InvalidOperationException ex)
+                {
+                    throw new UsageException(ex.Message);
+                }
+
+                if (found.Run is null)
+                {
+                    throw new UsageException($"no run with id '{id}'");
+                }
+
+                var history = await store.GetHistoryAsync(found.Run.Id, cancellationToken).ConfigureAwait(false);
+                RunReportWriter.WriteRunDetails(stdout, found.Run, history);
+                return ExitCodes.Ok;
+            default:
+                throw new UsageException("usage: orchestrator runs [--limit N] | orchestrator runs show ID");
+        }
+    }
+
+    private readonly record struct RunRecordLookup(Orchestrator.Core.History.RunRecord? Run);
+}

@@ -1,0 +1,111 @@
+using System.Text.Json.Nodes;
+using Scriban;
+using Scriban.Parsing;
+using Scriban.Syntax;
+
+namespace Orchestrator.Core.Expressions;
+
+/// <summary>
+/// One Scriban expression or text template, parsed once when the workflow loads.
+/// A whole-string <c>"{{ expr }}"</c> is evaluated as a script and keeps its type; anything else renders to text.
+/// </summary>
+public sealed class CompiledExpression
+{
+    private static readonly LexerOptions ScriptOnly = new() { Mode = ScriptMode.ScriptOnly };
+
+    private readonly Template _template;
+    private readonly bool _typed;
+
+    private CompiledExpression(string text, Template template, bool typed)
+    {
+        Text = text;
+        _template = template;
+        _typed = typed;
+    }
+
+    /// <summary>The source text, as written in the workflow.</summary>
+    public string Text { get; }
+
+    /// <summary>True when <paramref name="text"/> is a single <c>{{ … }}</c> covering the whole string.</summary>
+    public static bool IsWholeExpression(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        return text.StartsWith("{{", StringComparison.Ordinal)
+            && text.EndsWith("}}", StringComparison.Ordinal)
+            && text.Length >= 4
+            && text.IndexOf("{{", 2, StringComparison.Ordinal) < 0
+            && text.IndexOf("}}", StringComparison.Ordinal) == text.Length - 2;
+    }
+
+    /// <summary>True when the text contains any <c>{{ … }}</c>.</summary>
+    public static bool HasExpression(string text) => text?.Contains("{{", StringComparison.Ordinal) == true;
+
+    /// <summary>Parses a whole-string expression (typed) or a mixed text template.</summary>
+    /// <returns>The expression, or null with <paramref name="error"/> set to Scriban's message.</returns>
+    public static CompiledExpression? TryParse(string text, out string? error) => TryParse(text, textOnly: false, out error);
+
+    /// <summary>Parses a template file's text: it always renders to a string.</summary>
+    public static CompiledExpression? TryParseTemplate(string text, out string? error) => TryParse(text, textOnly: true, out error);
+
+    private static CompiledExpression? TryParse(string text, bool textOnly, out string? error)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var typed = !textOnly && IsWholeExpression(text);
+        var template = typed
+            ? Template.Parse(text[2..^2], lexerOptions: ScriptOnly)
+            : Template.Parse(text);
+        if (template.HasErrors)
+        {
+            var first = template.Messages.First(m => m.Type == ParserMessageType.Error);
+            error = first.Message;
+            return null;
+        }
+
+        error = null;
+        return new CompiledExpression(text, template, typed);
+    }
+
+    /// <summary>Parses a bare condition such as an <c>if:</c> value; braces are optional there.</summary>
+    public static CompiledExpression? TryParseCondition(string text, out string? error)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var trimmed = text.Trim();
+        return TryParse(IsWholeExpression(trimmed) ? trimmed : "{{ " + trimmed + " }}", out error);
+    }
+
+    /// <summary>Evaluates to JSON: the script's value when typed, else the rendered text.</summary>
+    public JsonNode? Evaluate(ExpressionScope scope, CancellationToken cancellationToken) =>
+        JsonScriban.FromScriban(EvaluateRaw(scope, cancellationToken));
+
+    /// <summary>Evaluates to a truth value with Scriban's rules (null and false are false).</summary>
+    public bool EvaluateCondition(ExpressionScope scope, CancellationToken cancellationToken)
+    {
+        var value = EvaluateRaw(scope, cancellationToken);
+        return value switch
+        {
+            null => false,
+            bool b => b,
+            string s => s.Length > 0 && !string.Equals(s, "false", StringComparison.OrdinalIgnoreCase),
+            _ => true,
+        };
+    }
+
+    private object? EvaluateRaw(ExpressionScope scope, CancellationToken cancellationToken)
+    {
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        limit.CancelAfter(ScribanSandbox.TimeLimit);
+        var context = ScribanSandbox.CreateContext(scope, limit.Token);
+        try
+        {
+            return _typed ? _template.Evaluate(context) : _template.Render(context);
+        }
+        catch (ScriptRuntimeException ex)
+        {
+            throw new ExpressionException(Text, ex.OriginalMessage ?? ex.Message, ex);
+        }
+        catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new ExpressionException(Text, $"took longer than {ScribanSandbox.TimeLimit.TotalSeconds:0}s", ex);
+        }
+    }
+}

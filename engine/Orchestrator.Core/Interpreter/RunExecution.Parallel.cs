@@ -1,0 +1,144 @@
+using System.Text.Json.Nodes;
+using Orchestrator.Contracts;
+using Orchestrator.Core.Definitions;
+using Orchestrator.Core.Expressions;
+
+namespace Orchestrator.Core.Interpreter;
+
+/// <summary><c>fork</c> and <c>for</c>: the tasks that run children concurrently.</summary>
+internal sealed partial class RunExecution
+{
+    private async Task<StepOutcome> ForkAsync(ForkTask fork, StepContext step, CancellationToken cancellationToken)
+    {
+        using var siblings = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var branches = fork.Branches.Tasks.Select(branch =>
+        {
+            var scope = step.Scope.CreateChild();
+            return (Branch: branch, Scope: scope, Run: RunBranchAsync(branch, scope));
+        }).ToList();
+
+        async Task<StepOutcome> RunBranchAsync(TaskDefinition branch, ExpressionScope scope)
+        {
+            await Task.Yield();
+            try
+            {
+                var outcome = await ExecuteStepAsync(branch, scope, step.Path + "/", siblings.Token).ConfigureAwait(false);
+                if (fork.Compete)
+                {
+                    // The first branch to succeed wins; the others are cancelled.
+                    await siblings.CancelAsync().ConfigureAwait(false);
+                }
+
+                return outcome;
+            }
+            catch (WorkflowFailureException) when (!fork.Compete)
+            {
+                // One failed branch fails the fork: stop the others.
+                await siblings.CancelAsync().ConfigureAwait(false);
+                throw;
+            }
+        }
+
+        await Task.WhenAll(branches.Select(b => b.Run)).ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default).ConfigureAwait(false);
+        cancellationToken.ThrowIfCancellationRequested();
+
+        if (fork.Compete)
+        {
+            var winner = branches.FirstOrDefault(b => b.Run.IsCompletedSuccessfully && !WasCancelledLoser(b.Run));
+            if (winner.Run is null)
+            {
+                throw (Exception?)FirstFailure(branches.Select(b => b.Run)) ?? new OperationCanceledException(cancellationToken);
+            }
+
+            winner.Scope.CopyTo(step.Scope);
+            return Then(winner.Run.Result, fork);
+        }
+
+        if (FirstFailure(branches.Select(b => b.Run)) is { } failure)
+        {
+            throw failure;
+        }
+
+        var results = new JsonObject();
+        var ended = false;
+        foreach (var (branch, scope, run) in branches)
+        {
+            results[branch.Name] = run.Result.Value?.DeepClone();
+            ended |= run.Result.Ended;
+            scope.CopyTo(step.Scope);
+        }
+
+        return ended ? new StepOutcome(results, FlowDirective.End) : new StepOutcome(results, fork.Then);
+
+        static bool WasCancelledLoser(Task<StepOutcome> run) => run.IsCanceled;
+    }
+
+    private async Task<StepOutcome> ForAsync(ForTask loop, StepContext step, CancellationToken cancellationToken)
+    {
+        var source = Guard(() => loop.In.Evaluate(step.Scope, cancellationToken), step.Path);
+        var items = source switch
+        {
+            null => [],
+            JsonArray array => array.ToList(),
+            _ => throw new WorkflowFailureException(new ErrorInfo(ErrorTypes.Expression, $"'for.in' must yield an array, got {source.GetValueKind().ToString().ToLowerInvariant()}", null, Retryable: false), step.Path),
+        };
+        var results = new StepOutcome[items.Count];
+        if (loop.Concurrency == 1)
+        {
+            for (var index = 0; index < items.Count; index++)
+            {
+                results[index] = await IterationAsync(loop, step, items[index], index, cancellationToken).ConfigureAwait(false);
+            }
+
+            return Collect(results, loop);
+        }
+
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        using var slots = new SemaphoreSlim(loop.Concurrency);
+
+        async Task IterateAsync(int index)
+        {
+            await slots.WaitAsync(stop.Token).ConfigureAwait(false);
+            try
+            {
+                results[index] = await IterationAsync(loop, step, items[index], index, stop.Token).ConfigureAwait(false);
+            }
+            catch (WorkflowFailureException)
+            {
+                await stop.CancelAsync().ConfigureAwait(false);
+                throw;
+            }
+            finally
+            {
+                slots.Release();
+            }
+        }
+
+        var iterations = Enumerable.Range(0, items.Count).Select(IterateAsync).ToList();
+        await Task.WhenAll(iterations).ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default).ConfigureAwait(false);
+        cancellationToken.ThrowIfCancellationRequested();
+        if (FirstFailure(iterations) is { } failure)
+        {
+            throw failure;
+        }
+
+        return Collect(results, loop);
+    }
+
+    private Task<StepOutcome> IterationAsync(ForTask loop, StepContext step, JsonNode? item, int index, CancellationToken cancellationToken)
+    {
+        var scope = step.Scope.CreateChild();
+        scope.Set(loop.Each, item?.DeepClone());
+        scope.Set(loop.At, index);
+        return ExecuteListAsync(loop.Do, scope, $"{step.Path}[{index}]/", cancellationToken);
+    }
+
+    private static StepOutcome Collect(StepOutcome[] results, ForTask loop)
+    {
+        var output = new JsonArray([.. results.Select(r => r.Value?.DeepClone())]);
+        return results.Any(r => r.Ended) ? new StepOutcome(output, FlowDirective.End) : new StepOutcome(output, loop.Then);
+    }
+
+    private static WorkflowFailureException? FirstFailure(IEnumerable<Task> tasks) =>
+        tasks.Where(t => t.IsFaulted).Select(t => t.Exception!.InnerException).OfType<WorkflowFailureException>().FirstOrDefault();
+}

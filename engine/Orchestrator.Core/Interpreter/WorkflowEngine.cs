@@ -1,0 +1,103 @@
+using System.Text.Json.Nodes;
+using Orchestrator.Contracts;
+using Orchestrator.Core.Definitions;
+using Orchestrator.Core.History;
+
+namespace Orchestrator.Core.Interpreter;
+
+/// <summary>
+/// Starts and drives runs. Every transition is recorded in the run's history and committed to the store
+/// before the run waits; function calls leave as <see cref="InvokeFunction"/> messages through the broker.
+/// </summary>
+public sealed class WorkflowEngine
+{
+    private readonly EngineServices _services;
+
+    /// <summary>Creates an engine.</summary>
+    /// <param name="catalog">The loaded workflows (for <c>run</c> tasks).</param>
+    /// <param name="broker">Sends invocations and matches replies.</param>
+    /// <param name="store">Where runs and history are committed.</param>
+    /// <param name="time">The clock; tests pass a fake one.</param>
+    /// <param name="secrets">Reads a secret by name; default: environment variables.</param>
+    /// <param name="random">Source of jitter in [0, 1); default <see cref="Random.Shared"/>.</param>
+    /// <param name="observer">Sees events as they are recorded.</param>
+    public WorkflowEngine(
+        WorkflowCatalog catalog,
+        InvocationBroker broker,
+        IRunStore store,
+        TimeProvider? time = null,
+        Func<string, string?>? secrets = null,
+        Func<double>? random = null,
+        IRunObserver? observer = null)
+    {
+        _services = new EngineServices(
+            catalog,
+            broker,
+            store,
+            time ?? TimeProvider.System,
+            secrets ?? Environment.GetEnvironmentVariable,
+            random ?? Random.Shared.NextDouble,
+            observer);
+    }
+
+    /// <summary>Runs <paramref name="workflow"/> to its end and returns how it ended. Never throws for workflow errors.</summary>
+    public async Task<RunResult> RunAsync(WorkflowDefinition workflow, JsonNode? input, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(workflow);
+        var time = _services.Time;
+        var run = new RunRecord(Guid.CreateVersion7(time.GetUtcNow()).ToString("N"), workflow.Name, workflow.Version, RunStatus.Running, time.GetUtcNow(), null, input?.DeepClone(), null, null);
+        var journal = new RunJournal(run, _services.Store, time, _services.Observer);
+        journal.Record(HistoryEventKind.RunStarted, null, 0, new JsonObject { ["input"] = input?.DeepClone() });
+
+        using var deadline = workflow.Timeout is { } limit ? new CancellationTokenSource(limit, time) : null;
+        using var linked = deadline is null ? null : CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
+        var token = linked?.Token ?? cancellationToken;
+        try
+        {
+            RunInputs.Validate(workflow, input, null);
+            var scope = RunInputs.CreateRootScope(workflow, input, run, _services.Secrets, null);
+            var outcome = await new RunExecution(journal, _services).ExecuteListAsync(workflow.Do, scope, "", token).ConfigureAwait(false);
+            return await FinishAsync(journal, RunStatus.Completed, outcome.Value, null, null).ConfigureAwait(false);
+        }
+        catch (WorkflowFailureException failure)
+        {
+            return await FinishAsync(journal, RunStatus.Failed, null, failure.Error, failure.Step).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (deadline?.IsCancellationRequested == true && !cancellationToken.IsCancellationRequested)
+        {
+            var error = new ErrorInfo(ErrorTypes.Timeout, $"workflow '{workflow.Name}' timed out after {RunExecution.Format(workflow.Timeout!.Value)}", null, Retryable: false);
+            return await FinishAsync(journal, RunStatus.Failed, null, error, null).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            var error = new ErrorInfo(ErrorTypes.Cancelled, "the run was cancelled", null, Retryable: false);
+            return await FinishAsync(journal, RunStatus.Cancelled, null, error, null).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<RunResult> FinishAsync(RunJournal journal, RunStatus status, JsonNode? output, ErrorInfo? error, string? step)
+    {
+        JsonObject? errorJson = null;
+        if (error is not null)
+        {
+            errorJson = RunExecution.ToJson(error);
+            errorJson["step"] = step;
+        }
+
+        var kind = status switch
+        {
+            RunStatus.Completed => HistoryEventKind.RunCompleted,
+            RunStatus.Cancelled => HistoryEventKind.RunCancelled,
+            _ => HistoryEventKind.RunFailed,
+        };
+        journal.Record(kind, null, 0, status == RunStatus.Completed
+            ? new JsonObject { ["output"] = output?.DeepClone() }
+            : new JsonObject { ["error"] = errorJson?.DeepClone() });
+        var ended = _services.Time.GetUtcNow();
+        journal.Update(run => run with { Status = status, EndedAt = ended, Output = output?.DeepClone(), Error = errorJson });
+
+        // The final commit must land even when the run was cancelled.
+        await journal.FlushAsync(CancellationToken.None).ConfigureAwait(false);
+        return new RunResult(journal.Run.Id, status, output, error, step);
+    }
+}

@@ -1,0 +1,91 @@
+using Orchestrator.Core.Definitions;
+using Orchestrator.Core.Parsing;
+using Orchestrator.Core.Validation;
+
+namespace Orchestrator.Engine.Loading;
+
+/// <summary>Reads workflow files from disk (files, or folders searched recursively) and validates them together.</summary>
+public static class WorkflowLoader
+{
+    /// <summary>File names that live beside workflows but are not workflows.</summary>
+    private static readonly string[] NotWorkflows = ["function.yaml", "function.yml", "docker-compose.yml", "docker-compose.yaml"];
+
+    /// <summary>Loads and validates every workflow under <paramref name="paths"/>.</summary>
+    /// <param name="paths">Workflow files or folders.</param>
+    /// <param name="functions">Names of the functions that can be called.</param>
+    public static LoadResult Load(IEnumerable<string> paths, IReadOnlyCollection<string> functions)
+    {
+        ArgumentNullException.ThrowIfNull(paths);
+        var diagnostics = new List<Diagnostic>();
+        var catalog = new WorkflowCatalog();
+        var loaded = new List<WorkflowDefinition>();
+        foreach (var file in paths.SelectMany(FindFiles).Distinct(StringComparer.Ordinal))
+        {
+            var result = Parse(file);
+            diagnostics.AddRange(result.Diagnostics);
+            if (result.Workflow is not { } workflow)
+            {
+                continue;
+            }
+
+            if (!catalog.TryAdd(workflow))
+            {
+                var first = catalog.Find(workflow.Name, workflow.Version)!;
+                diagnostics.Add(new Diagnostic(workflow.Location, $"workflow {workflow.Name}@{workflow.Version} is also defined in {first.SourceFile}"));
+                continue;
+            }
+
+            loaded.Add(workflow);
+        }
+
+        foreach (var workflow in loaded)
+        {
+            diagnostics.AddRange(WorkflowValidator.Validate(workflow, catalog, functions));
+        }
+
+        return new LoadResult(catalog, loaded, diagnostics);
+    }
+
+    /// <summary>Parses one file, reading template files relative to it.</summary>
+    public static ParseResult Parse(string file)
+    {
+        ArgumentNullException.ThrowIfNull(file);
+        var shown = Display(file);
+        string text;
+        try
+        {
+            text = File.ReadAllText(file);
+        }
+        catch (IOException ex)
+        {
+            return new ParseResult(null, [new Diagnostic(new SourceLocation(shown, 1, 1), $"cannot read the file: {ex.Message}")]);
+        }
+
+        var folder = Path.GetDirectoryName(Path.GetFullPath(file))!;
+        return WorkflowParser.Parse(text, shown, relative =>
+        {
+            var path = Path.GetFullPath(Path.Combine(folder, relative));
+            return File.Exists(path) ? File.ReadAllText(path) : null;
+        });
+    }
+
+    private static IEnumerable<string> FindFiles(string path)
+    {
+        if (Directory.Exists(path))
+        {
+            return Directory.EnumerateFiles(path, "*.*", SearchOption.AllDirectories)
+                .Where(f => f.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase) || f.EndsWith(".yml", StringComparison.OrdinalIgnoreCase))
+                .Where(f => !NotWorkflows.Contains(Path.GetFileName(f), StringComparer.OrdinalIgnoreCase))
+                .Where(f => !f.Split(Path.DirectorySeparatorChar).Any(part => part is "bin" or "obj" or "node_modules"))
+                .Order(StringComparer.Ordinal);
+        }
+
+        return [path];
+    }
+
+    private static string Display(string file)
+    {
+        var relative = Path.GetRelativePath(Environment.CurrentDirectory, file);
+        return relative.StartsWith("..", StringComparison.Ordinal) ? Path.GetFullPath(file) : relative;
+    }
+}

@@ -1,0 +1,58 @@
+using System.Diagnostics;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Orchestrator.Contracts;
+using Orchestrator.Functions;
+using Orchestrator.Workers.Registry;
+
+namespace Orchestrator.Workers.DotNet;
+
+/// <summary>Runs a C# function in-process: binds JSON to its input type, awaits it, serialises its output.</summary>
+internal sealed class DotNetFunctionExecutor<TInput, TOutput>(string name, IFunction<TInput, TOutput> function, TimeProvider time)
+    : IFunctionExecutor
+{
+    // In-process C# functions are always warm: one shared "instance" per host process.
+    private static readonly string InstanceId = $"dotnet-{Environment.ProcessId}";
+
+    public string Name => name;
+
+    public async Task<InvocationOutcome> ExecuteAsync(InvokeFunction command, CancellationToken cancellationToken)
+    {
+        var context = new FunctionContext(command.InvocationId, command.RunId, command.StepPath, command.Attempt, time);
+        var started = Stopwatch.GetTimestamp();
+        TInput input;
+        try
+        {
+            input = command.Payload is null ? default! : command.Payload.Deserialize<TInput>(FunctionJson.Options)!;
+        }
+        catch (JsonException ex)
+        {
+            return Fail(new ErrorInfo(ErrorTypes.Serialization, $"input does not bind to {typeof(TInput).Name}: {ex.Message}", null, Retryable: false));
+        }
+
+        try
+        {
+            var output = await function.InvokeAsync(input, context, cancellationToken).ConfigureAwait(false);
+            var node = JsonSerializer.SerializeToNode(output, FunctionJson.Options);
+            return new InvocationOutcome(node, null, Metrics(), context.Logs);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return Fail(new ErrorInfo(ErrorTypes.Timeout, $"function '{name}' was cancelled", null));
+        }
+        catch (FunctionException ex)
+        {
+            return Fail(new ErrorInfo(ex.ErrorType, ex.Message, ex.StackTrace, ex.Retryable));
+        }
+#pragma warning disable CA1031 // A function's failure of any kind becomes a FunctionFailed reply, never a crashed host.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            return Fail(new ErrorInfo(ex.GetType().Name, ex.Message, ex.StackTrace));
+        }
+
+        InvocationMetrics Metrics() => new(false, 0, Stopwatch.GetElapsedTime(started).TotalMilliseconds, InstanceId);
+
+        InvocationOutcome Fail(ErrorInfo error) => new(null, error, Metrics(), context.Logs);
+    }
+}
