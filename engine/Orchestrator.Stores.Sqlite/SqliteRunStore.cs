@@ -85,6 +85,10 @@ public sealed class SqliteRunStore : IRunStore, IAsyncDisposable
     /// reason they were not (other saves are unaffected).
     /// </summary>
     /// <remarks>
+    /// A run's workflow, version, start time and input are taken from its first save; later saves update its
+    /// status, end time, output and error.
+    /// Saves are committed in the order this method is called (one queue, one writer), so a caller that calls it
+    /// under its own lock gets its saves committed in that lock's order.
     /// <paramref name="cancellationToken"/> is honoured only before the changes are queued: once queued they will
     /// be written, and a save that reported "cancelled" but then committed would mislead the caller.
     /// </remarks>

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.Data.Sqlite;
 
 namespace Orchestrator.Stores.Sqlite;
@@ -69,7 +70,7 @@ internal static class SqliteSchema
         // SqliteCheckpointer checkpoints in the background every few MB; this inline one is only the safety net.
         Execute(connection, "PRAGMA wal_autocheckpoint = 16000;");
 
-        var found = Convert.ToInt64(Scalar(connection, "PRAGMA user_version;"), System.Globalization.CultureInfo.InvariantCulture);
+        var found = Convert.ToInt64(Scalar(connection, "PRAGMA user_version;"), CultureInfo.InvariantCulture);
         if (found > Version)
         {
             throw new InvalidOperationException(

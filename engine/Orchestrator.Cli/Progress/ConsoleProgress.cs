@@ -26,7 +26,7 @@ internal sealed class ConsoleProgress(TextWriter stderr) : IRunObserver
                 Write("failed", step, historyEvent, $"{Elapsed(step, historyEvent)}  {type}");
                 break;
             case HistoryEventKind.StepRetrying:
-                Write("retrying", step, historyEvent, $"in {historyEvent.Data?["delayMs"]} ms");
+                Write("retrying", step, historyEvent, $"in {historyEvent.Data?["delayMs"]?.GetValue<double>():0.#} ms");
                 break;
             case HistoryEventKind.StepSkipped:
                 Write("skipped", step, historyEvent, "");

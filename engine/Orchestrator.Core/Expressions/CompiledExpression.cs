@@ -50,7 +50,19 @@ public sealed class CompiledExpression
     private static CompiledExpression? TryParse(string text, bool textOnly, out string? error)
     {
         ArgumentNullException.ThrowIfNull(text);
+        if (Unbalanced(text) is { } problem)
+        {
+            error = problem;
+            return null;
+        }
+
         var typed = !textOnly && IsWholeExpression(text);
+        if (typed && string.IsNullOrWhiteSpace(text[2..^2]))
+        {
+            error = "empty expression '{{ }}'";
+            return null;
+        }
+
         var template = typed
             ? Template.Parse(text[2..^2], lexerOptions: ScriptOnly)
             : Template.Parse(text);
@@ -63,6 +75,31 @@ public sealed class CompiledExpression
 
         error = null;
         return new CompiledExpression(text, template, typed);
+    }
+
+    /// <summary>Scriban renders a stray <c>{{</c> as text; in a workflow it is always a mistake.</summary>
+    private static string? Unbalanced(string text)
+    {
+        var depth = 0;
+        for (var i = 0; i < text.Length - 1; i++)
+        {
+            if (text[i] == '{' && text[i + 1] == '{')
+            {
+                if (++depth > 1)
+                {
+                    return "'{{' inside another '{{' (missing '}}'?)";
+                }
+
+                i++;
+            }
+            else if (text[i] == '}' && text[i + 1] == '}' && depth > 0)
+            {
+                depth--;
+                i++;
+            }
+        }
+
+        return depth > 0 ? "'{{' is never closed with '}}'" : null;
     }
 
     /// <summary>Parses a bare condition such as an <c>if:</c> value; braces are optional there.</summary>

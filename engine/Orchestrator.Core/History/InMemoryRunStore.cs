@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+
 namespace Orchestrator.Core.History;
 
 /// <summary>
@@ -11,6 +13,8 @@ namespace Orchestrator.Core.History;
 /// </remarks>
 public sealed class InMemoryRunStore : IRunStore
 {
+    private static readonly Comparer<HistoryEvent> BySequence = Comparer<HistoryEvent>.Create(static (a, b) => a.Sequence.CompareTo(b.Sequence));
+
     private readonly Lock _gate = new();
     private readonly Dictionary<string, RunRecord> _runs = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<HistoryEvent>> _history = new(StringComparer.Ordinal);
@@ -28,45 +32,63 @@ public sealed class InMemoryRunStore : IRunStore
     }
 
     /// <inheritdoc />
-    /// <exception cref="ArgumentException">An event belongs to another run, or its sequence does not follow the run's last one.</exception>
+    /// <remarks>
+    /// A run's workflow, version, start time and input are taken from its first save; later saves update its
+    /// status, end time, output and error. Like the SQLite store, this accepts a run's saves out of sequence order (two branches of one run may flush
+    /// concurrently) and keeps its history sorted by sequence; it rejects a sequence the run already has.
+    /// </remarks>
+    /// <exception cref="ArgumentException">An event belongs to another run, or sequences within the save do not increase.</exception>
+    /// <exception cref="InvalidOperationException">The run already has an event with one of these sequences.</exception>
     public ValueTask SaveAsync(RunChanges changes, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(changes);
         cancellationToken.ThrowIfCancellationRequested();
         var run = changes.Run;
         ArgumentException.ThrowIfNullOrEmpty(run.Id, "changes.Run.Id");
+        var previous = long.MinValue;
+        foreach (var e in changes.Events)
+        {
+            if (!string.Equals(e.RunId, run.Id, StringComparison.Ordinal))
+            {
+                throw new ArgumentException($"Event {e.Sequence} belongs to run '{e.RunId}', not '{run.Id}'.", nameof(changes));
+            }
+
+            if (e.Sequence <= previous)
+            {
+                throw new ArgumentException($"Event sequences of run '{run.Id}' must increase ({previous} then {e.Sequence}).", nameof(changes));
+            }
+
+            previous = e.Sequence;
+        }
 
         lock (_gate)
         {
-            // Validate everything before changing anything: a rejected save leaves no trace, as a rolled-back
-            // transaction would.
-            var known = _history.TryGetValue(run.Id, out var events);
-            var last = known ? events![^1].Sequence : long.MinValue;
-            foreach (var e in changes.Events)
+            if (!_history.TryGetValue(run.Id, out var events))
             {
-                if (!string.Equals(e.RunId, run.Id, StringComparison.Ordinal))
-                {
-                    throw new ArgumentException($"Event {e.Sequence} belongs to run '{e.RunId}', not '{run.Id}'.", nameof(changes));
-                }
-
-                if (e.Sequence <= last)
-                {
-                    throw new ArgumentException($"Event sequence {e.Sequence} of run '{run.Id}' does not follow {last}.", nameof(changes));
-                }
-
-                last = e.Sequence;
+                events = [];
+                _history.Add(run.Id, events);
             }
 
-            _runs[run.Id] = run;
-            if (changes.Events.Count > 0)
+            // Check before changing anything: a rejected save leaves no trace, as a rolled-back transaction would.
+            foreach (var e in changes.Events)
             {
-                if (known)
+                if (events.Count > 0 && e.Sequence <= events[^1].Sequence && events.BinarySearch(e, BySequence) >= 0)
                 {
-                    events!.AddRange(changes.Events);
+                    throw new InvalidOperationException($"Run '{run.Id}' already has event {e.Sequence}.");
+                }
+            }
+
+            ref var stored = ref CollectionsMarshal.GetValueRefOrAddDefault(_runs, run.Id, out var exists);
+            stored = exists ? KeepIdentity(stored!, run) : run;
+            foreach (var e in changes.Events)
+            {
+                if (events.Count == 0 || e.Sequence > events[^1].Sequence)
+                {
+                    events.Add(e);
                 }
                 else
                 {
-                    _history[run.Id] = [.. changes.Events];
+                    events.Insert(~events.BinarySearch(e, BySequence), e);
                 }
             }
         }
@@ -142,6 +164,13 @@ public sealed class InMemoryRunStore : IRunStore
         IReadOnlyList<HistoryEvent> result = Array.ConvertAll(events, static e => e with { Data = e.Data?.DeepClone() });
         return Task.FromResult(result);
     }
+
+    /// <summary>As the SQLite store does: what a run is (workflow, version, start, input) is fixed by its first save.</summary>
+    private static RunRecord KeepIdentity(RunRecord first, RunRecord next) =>
+        ReferenceEquals(first.Input, next.Input) && first.StartedAt.Equals(next.StartedAt)
+            && string.Equals(first.Workflow, next.Workflow, StringComparison.Ordinal) && string.Equals(first.Version, next.Version, StringComparison.Ordinal)
+            ? next
+            : next with { Workflow = first.Workflow, Version = first.Version, StartedAt = first.StartedAt, Input = first.Input };
 
     private static RunRecord Copy(RunRecord run) => run with
     {

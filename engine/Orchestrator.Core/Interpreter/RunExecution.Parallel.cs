@@ -60,15 +60,15 @@ internal sealed partial class RunExecution
         }
 
         var results = new JsonObject();
-        var ended = false;
         foreach (var (branch, scope, run) in branches)
         {
             results[branch.Name] = run.Result.Value?.DeepClone();
-            ended |= run.Result.Ended;
             scope.CopyTo(step.Scope);
         }
 
-        return ended ? new StepOutcome(results, FlowDirective.End) : new StepOutcome(results, fork.Then);
+        // A branch that ended the run (an 'output' task, 'then: end') decides the run's output.
+        var ended = branches.Select(b => b.Run.Result).FirstOrDefault(r => r.Ended);
+        return ended.Ended ? ended : new StepOutcome(results, fork.Then);
 
         static bool WasCancelledLoser(Task<StepOutcome> run) => run.IsCanceled;
     }
@@ -135,8 +135,9 @@ internal sealed partial class RunExecution
 
     private static StepOutcome Collect(StepOutcome[] results, ForTask loop)
     {
-        var output = new JsonArray([.. results.Select(r => r.Value?.DeepClone())]);
-        return results.Any(r => r.Ended) ? new StepOutcome(output, FlowDirective.End) : new StepOutcome(output, loop.Then);
+        // An iteration that ended the run (an 'output' task, 'then: end') decides the run's output.
+        var ended = results.FirstOrDefault(r => r.Ended);
+        return ended.Ended ? ended : new StepOutcome(new JsonArray([.. results.Select(r => r.Value?.DeepClone())]), loop.Then);
     }
 
     private static WorkflowFailureException? FirstFailure(IEnumerable<Task> tasks) =>

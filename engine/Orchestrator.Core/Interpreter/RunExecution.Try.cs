@@ -32,7 +32,7 @@ internal sealed partial class RunExecution
 
             journal.Record(HistoryEventKind.ErrorCaught, step.Path, step.Attempt, new JsonObject { ["error"] = error.DeepClone() });
             var attempt = retries.GetValueOrDefault(clause) + 1;
-            if (clause.Retry is { } policy && attempt < policy.Attempts)
+            if (clause.Retry is { } policy && attempt < policy.Attempts && (policy.Errors.Count == 0 || policy.Covers(failure.Error.Type, failure.Error.Retryable)))
             {
                 retries[clause] = attempt;
                 await BackOffAsync(policy, attempt, step.Path, failure.Error, cancellationToken).ConfigureAwait(false);

@@ -122,8 +122,8 @@ internal static class KindReader
         }
 
         var items = ValueReader.ReadExpression(source, c.Context, "for.in");
-        var each = map["each"] is { } e ? ValueReader.ReadString(e, c.Context, "for.each") : "item";
-        var at = map["at"] is { } a ? ValueReader.ReadString(a, c.Context, "for.at") : "index";
+        var each = map["each"] is { } e ? ValueReader.ReadVariableName(e, c.Context, "for.each") : "item";
+        var at = map["at"] is { } a ? ValueReader.ReadVariableName(a, c.Context, "for.at") : "index";
         var concurrency = map["concurrency"] is { } n ? ValueReader.ReadInt(n, c.Context, "for.concurrency", 1) : 1;
         var list = TaskReader.ReadList(body, c.Context, "do");
         return items is null || each is null || at is null || concurrency is null
@@ -173,7 +173,7 @@ internal static class KindReader
             }
         }
 
-        if (map["as"] is { } name && ValueReader.ReadString(name, context, "catch.as") is { } bound)
+        if (map["as"] is { } name && ValueReader.ReadVariableName(name, context, "catch.as") is { } bound)
         {
             clause = clause with { As = bound };
         }

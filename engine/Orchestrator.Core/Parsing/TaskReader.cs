@@ -122,6 +122,8 @@ internal static partial class TaskReader
         }
     }
 
+    public static bool IsIdentifier(string name) => Identifier().IsMatch(name);
+
     [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_]*$", RegexOptions.CultureInvariant)]
     private static partial Regex Identifier();
 }

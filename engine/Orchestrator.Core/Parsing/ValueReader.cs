@@ -20,6 +20,31 @@ internal static class ValueReader
         return null;
     }
 
+    /// <summary>Reads a name a loop or catch binds: an identifier that hides neither a root name nor a step.</summary>
+    public static string? ReadVariableName(YamlNode node, ParseContext context, string what)
+    {
+        var name = ReadString(node, context, what);
+        if (name is null)
+        {
+            return null;
+        }
+
+        if (!TaskReader.IsIdentifier(name))
+        {
+            context.Error(node, $"'{what}' must be an identifier (letters, digits and _, not starting with a digit), got '{name}'");
+            return null;
+        }
+
+        if (name is "input" or "secrets" or "run")
+        {
+            context.Error(node, $"'{what}' cannot be '{name}': that name is already in scope");
+            return null;
+        }
+
+        context.ClaimVariableName(name, context.At(node), what);
+        return name;
+    }
+
     public static TimeSpan? ReadDuration(YamlNode node, ParseContext context, string what)
     {
         if (node is YamlScalarNode { Value: { } text } && DurationParser.TryParse(text, out var duration))

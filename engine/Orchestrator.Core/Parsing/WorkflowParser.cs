@@ -25,6 +25,11 @@ public static partial class WorkflowParser
     {
         ArgumentNullException.ThrowIfNull(yaml);
         var context = new ParseContext(file, readTemplate);
+        if (YamlPrecheck.Check(yaml, file) is { } problem)
+        {
+            return new ParseResult(null, [problem]);
+        }
+
         YamlNode? root;
         try
         {
@@ -41,6 +46,12 @@ public static partial class WorkflowParser
             context.Error(context.At(ex.Start), "invalid YAML: " + CleanYamlMessage(ex));
             return new ParseResult(null, context.Diagnostics);
         }
+        catch (InvalidOperationException)
+        {
+            // YamlDotNet's scanner can fail this way on text the precheck let through; never let it escape.
+            context.Error(new SourceLocation(file, 1, 1), "invalid YAML: the file cannot be read as YAML");
+            return new ParseResult(null, context.Diagnostics);
+        }
 
         if (root is null || (root is YamlScalarNode { Value: null or "" }))
         {
@@ -55,6 +66,7 @@ public static partial class WorkflowParser
         }
 
         var workflow = ReadWorkflow(YamlMap.Read(mapping, context), context);
+        context.CheckVariablesAgainstSteps();
         return new ParseResult(context.Diagnostics.Count == 0 ? workflow : null, context.Diagnostics);
     }
 
@@ -200,7 +212,11 @@ public static partial class WorkflowParser
 
             var map = YamlMap.Read(mapping, context);
             map.RejectUnknownKeys(context, "trigger", ["queue"]);
-            if (map["queue"] is { } queue && ValueReader.ReadString(queue, context, "queue") is { } name)
+            if (map["queue"] is not { } queue)
+            {
+                context.Error(item, "a trigger needs 'queue': the RabbitMQ queue whose messages start runs");
+            }
+            else if (ValueReader.ReadString(queue, context, "queue") is { } name)
             {
                 triggers.Add(new TriggerDefinition("queue", name, context.At(item)));
             }
@@ -214,7 +230,10 @@ public static partial class WorkflowParser
         // YamlDotNet prefixes "(Line: 3, Col: 5, Idx: 20) - (Line: …): "; the diagnostic already says where.
         var message = ex.InnerException is YamlException inner ? inner.Message : ex.Message;
         var cut = message.LastIndexOf("): ", StringComparison.Ordinal);
-        return (cut >= 0 ? message[(cut + 3)..] : message).Trim();
+        message = (cut >= 0 ? message[(cut + 3)..] : message).Trim();
+        return message.StartsWith("Duplicate key ", StringComparison.Ordinal)
+            ? $"duplicate key '{message["Duplicate key ".Length..]}'"
+            : message;
     }
 
     [GeneratedRegex(@"^[a-z][a-z0-9.\-]*$", RegexOptions.CultureInvariant)]

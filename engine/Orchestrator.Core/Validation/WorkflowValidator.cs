@@ -58,6 +58,12 @@ public static class WorkflowValidator
     {
         if (path.Contains(workflow))
         {
+            // Only a cycle through the workflow being validated is its problem; the members report others.
+            if (workflow != path[0])
+            {
+                return null;
+            }
+
             return string.Join(" -> ", path.SkipWhile(w => w != workflow).Append(workflow).Select(w => $"{w.Name}@{w.Version}"));
         }
 

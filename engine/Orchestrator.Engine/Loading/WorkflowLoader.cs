@@ -19,7 +19,7 @@ public static class WorkflowLoader
         var diagnostics = new List<Diagnostic>();
         var catalog = new WorkflowCatalog();
         var loaded = new List<WorkflowDefinition>();
-        foreach (var file in paths.SelectMany(FindFiles).Distinct(StringComparer.Ordinal))
+        foreach (var file in paths.SelectMany(FindFiles).Select(Path.GetFullPath).Distinct(StringComparer.Ordinal))
         {
             var result = Parse(file);
             diagnostics.AddRange(result.Diagnostics);

@@ -55,18 +55,47 @@ public sealed class InMemoryRunStoreTests
     }
 
     [Fact]
-    public async Task SaveAsync_SequenceNotAfterLast_RejectsWholeSave()
+    public async Task SaveAsync_DuplicateSequence_RejectsWholeSave()
     {
         var store = new InMemoryRunStore();
-        await store.SaveAsync(new RunChanges(Run("r", T0), [new HistoryEvent("r", 1, T0, HistoryEventKind.RunStarted, null, 0, null)]), CancellationToken.None);
+        await store.SaveAsync(new RunChanges(Run("r", T0), [Event("r", 1)]), CancellationToken.None);
 
-        var again = () => store.SaveAsync(
-            new RunChanges(Run("r", T0) with { Status = RunStatus.Completed }, [new HistoryEvent("r", 1, T0, HistoryEventKind.RunCompleted, null, 0, null)]),
-            CancellationToken.None).AsTask();
+        var again = () => store.SaveAsync(new RunChanges(Run("r", T0) with { Status = RunStatus.Completed }, [Event("r", 2), Event("r", 1)]), CancellationToken.None).AsTask();
+        var duplicate = () => store.SaveAsync(new RunChanges(Run("r", T0) with { Status = RunStatus.Completed }, [Event("r", 1), Event("r", 2)]), CancellationToken.None).AsTask();
 
         await Assert.ThrowsAsync<ArgumentException>(again);
+        await Assert.ThrowsAsync<InvalidOperationException>(duplicate);
         Assert.Equal(RunStatus.Running, (await store.GetRunAsync("r", CancellationToken.None))?.Status);
         Assert.Single(await store.GetHistoryAsync("r", CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task SaveAsync_SavesOfOneRunOutOfOrder_HistoryInSequenceOrder()
+    {
+        // Two branches of a run may flush concurrently, so a later batch can arrive first.
+        var store = new InMemoryRunStore();
+        await store.SaveAsync(new RunChanges(Run("r", T0), [Event("r", 4), Event("r", 5)]), CancellationToken.None);
+        await store.SaveAsync(new RunChanges(Run("r", T0), [Event("r", 1), Event("r", 3)]), CancellationToken.None);
+        await store.SaveAsync(new RunChanges(Run("r", T0), [Event("r", 2)]), CancellationToken.None);
+
+        Assert.Equal([1L, 2, 3, 4, 5], (await store.GetHistoryAsync("r", CancellationToken.None)).Select(e => e.Sequence));
+    }
+
+    [Fact]
+    public async Task SaveAsync_LaterSaveOfRun_UpdatesStateButKeepsFirstInputAndStart()
+    {
+        var store = new InMemoryRunStore();
+        await store.SaveAsync(new RunChanges(Run("r", T0), []), CancellationToken.None);
+
+        var later = Run("r", T0.AddDays(1)) with { Status = RunStatus.Completed, EndedAt = T0.AddSeconds(1), Input = JsonNode.Parse("""{"n":2}"""), Output = JsonNode.Parse("3") };
+        await store.SaveAsync(new RunChanges(later, []), CancellationToken.None);
+
+        var stored = await store.GetRunAsync("r", CancellationToken.None);
+        Assert.Equal(RunStatus.Completed, stored?.Status);
+        Assert.Equal(T0.AddSeconds(1), stored?.EndedAt);
+        Assert.Equal("3", stored?.Output?.ToJsonString());
+        Assert.Equal(T0, stored?.StartedAt);
+        Assert.Equal("""{"n":1}""", stored?.Input?.ToJsonString());
     }
 
     [Fact]
@@ -80,6 +109,9 @@ public sealed class InMemoryRunStoreTests
 
         Assert.Equal("""{"n":1}""", (await store.GetRunAsync("r", CancellationToken.None))?.Input?.ToJsonString());
     }
+
+    private static HistoryEvent Event(string runId, long sequence) =>
+        new(runId, sequence, T0.AddMilliseconds(sequence), HistoryEventKind.StepStarted, "s", 1, null);
 
     private static RunRecord Run(string id, DateTimeOffset started) =>
         new(id, "wf", "1", RunStatus.Running, started, null, JsonNode.Parse("""{"n":1}"""), null, null);

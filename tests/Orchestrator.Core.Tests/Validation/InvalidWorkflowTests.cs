@@ -24,8 +24,7 @@ public sealed class InvalidWorkflowTests
             "tab indentation",
             "document:\n\tname: wf\n",
 
-            // Reported as wrong: the tab is on line 2, YamlDotNet reports the start of the document.
-            "wf.yaml:1:1: error: invalid YAML: While scanning a mapping, found invalid tab as indentation."
+            "wf.yaml:2:1: error: invalid YAML: a tab is used for indentation; indent with spaces"
         },
         {
             "unclosed quote",
@@ -45,9 +44,7 @@ public sealed class InvalidWorkflowTests
               - a:
                   set: [1, 2
             """,
-
-            // Reported as unhelpful: the bracket opens at 4:12; the position is past the last line (the file has 4).
-            "wf.yaml:5:1: error: invalid YAML: While parsing a flow sequence, did not find expected ',' or ']'."
+            "wf.yaml:4:12: error: invalid YAML: this '[' is never closed (expected ']')"
         },
         {
             "unclosed brace at the end of the file",
@@ -57,7 +54,7 @@ public sealed class InvalidWorkflowTests
               - a:
                   set: { total: 1
             """,
-            "wf.yaml:5:1: error: invalid YAML: While parsing a flow mapping, did not find expected ',' or '}'."
+            "wf.yaml:4:12: error: invalid YAML: this '{' is never closed (expected '}')"
         },
         {
             "unclosed quote before more lines",
@@ -91,9 +88,7 @@ public sealed class InvalidWorkflowTests
                   with: { name: Ada }
                   with: { name: Bob }
             """,
-
-            // Reported as unhelpful: the key is not quoted, unlike every other message.
-            "wf.yaml:6:7: error: invalid YAML: Duplicate key with"
+            "wf.yaml:6:7: error: invalid YAML: duplicate key 'with'"
         },
         {
             "second YAML document",
@@ -828,7 +823,7 @@ public sealed class InvalidWorkflowTests
               - a:
                   set: "{{ input.x }"
             """,
-            "wf.yaml:4:12: error: invalid expression: Invalid token found `}`. Expecting <EOL>/end of line."
+            "wf.yaml:4:12: error: invalid expression: '{{' is never closed with '}}'"
         },
         {
             "syntax error in if",
@@ -1257,14 +1252,8 @@ public sealed class InvalidWorkflowTests
             "wf.yaml:4:24: error: sub-workflow cycle: wf@1.0.0 -> wf@1.0.0"
         },
         {
-            "running a workflow that is in a cycle without this one",
+            "a cycle member, loaded beside a workflow that enters the cycle",
             [
-                """
-                document: { name: wf, version: 1.0.0 }
-                do:
-                  - enter:
-                      run: { workflow: ping }
-                """,
                 """
                 document: { name: ping, version: 1.0.0 }
                 do:
@@ -1277,9 +1266,13 @@ public sealed class InvalidWorkflowTests
                   - back:
                       run: { workflow: ping }
                 """,
+                """
+                document: { name: wf, version: 1.0.0 }
+                do:
+                  - enter:
+                      run: { workflow: ping }
+                """,
             ],
-
-            // Reported as unhelpful: wf is not in the cycle, ping and pong report the same cycle themselves.
             "wf.yaml:4:24: error: sub-workflow cycle: ping@1.0.0 -> pong@1.0.0 -> ping@1.0.0"
         },
     };
@@ -1351,6 +1344,18 @@ public sealed class InvalidWorkflowTests
         Assert.Null(result.Workflow);
         Assert.True(result.Diagnostics.Count > 0, $"{scenario}: expected a diagnostic, got none");
         Assert.Matches(@"^wf\.yaml:\d+:\d+: error: invalid YAML: ", result.Diagnostics[0].ToString());
+    }
+
+    [Fact]
+    public void Validate_WorkflowThatOnlyEntersACycle_IsNotBlamedForIt()
+    {
+        var catalog = new WorkflowCatalog();
+        var entry = ParseValid("document: { name: wf, version: 1.0.0 }\ndo:\n  - enter: { run: { workflow: ping } }\n", "wf.yaml");
+        catalog.TryAdd(entry);
+        catalog.TryAdd(ParseValid("document: { name: ping, version: 1.0.0 }\ndo:\n  - other: { run: { workflow: pong } }\n", "ping.yaml"));
+        catalog.TryAdd(ParseValid("document: { name: pong, version: 1.0.0 }\ndo:\n  - back: { run: { workflow: ping } }\n", "pong.yaml"));
+
+        Assert.Empty(WorkflowValidator.Validate(entry, catalog, Functions));
     }
 
     [Fact]

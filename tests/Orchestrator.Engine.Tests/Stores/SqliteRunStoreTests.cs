@@ -72,7 +72,10 @@ public sealed class SqliteRunStoreTests : IDisposable
         await store.SaveAsync(new RunChanges(running, [Event("run-1", 1, HistoryEventKind.RunStarted)]), CancellationToken.None);
         await store.SaveAsync(new RunChanges(running, [Event("run-1", 2, HistoryEventKind.StepStarted, "a"), Event("run-1", 3, HistoryEventKind.StepCompleted, "a")]), CancellationToken.None);
         var completed = running with { Status = RunStatus.Completed, EndedAt = T0.AddSeconds(2), Output = JsonNode.Parse("""{"ok":true}""") };
-        await store.SaveAsync(new RunChanges(completed, [Event("run-1", 4, HistoryEventKind.RunCompleted)]), CancellationToken.None);
+
+        // What the run is (its input, workflow, start) was fixed by its first save; a later save cannot rewrite it.
+        var rewritten = completed with { Input = JsonNode.Parse("""{"n":2}"""), StartedAt = T0.AddDays(1) };
+        await store.SaveAsync(new RunChanges(rewritten, [Event("run-1", 4, HistoryEventKind.RunCompleted)]), CancellationToken.None);
 
         var loaded = await store.GetRunAsync("run-1", CancellationToken.None);
         Assert.NotNull(loaded);
@@ -82,6 +85,20 @@ public sealed class SqliteRunStoreTests : IDisposable
         var history = await store.GetHistoryAsync("run-1", CancellationToken.None);
         Assert.Equal([1L, 2, 3, 4], history.Select(e => e.Sequence));
         Assert.Equal(HistoryEventKind.RunCompleted, history[^1].Kind);
+    }
+
+    [Fact]
+    public async Task GetHistoryAsync_SavesOfOneRunOutOfOrder_EventsInSequenceOrder()
+    {
+        // Two branches of a run may flush concurrently, so a later batch can arrive first.
+        await using var store = new SqliteRunStore(DatabasePath);
+        var run = NewRun("run-1", T0);
+        await store.SaveAsync(new RunChanges(run, [Event("run-1", 4, HistoryEventKind.StepStarted, "b"), Event("run-1", 5, HistoryEventKind.StepCompleted, "b")]), CancellationToken.None);
+        await store.SaveAsync(new RunChanges(run, [Event("run-1", 1, HistoryEventKind.RunStarted), Event("run-1", 2, HistoryEventKind.StepStarted, "a"), Event("run-1", 3, HistoryEventKind.StepCompleted, "a")]), CancellationToken.None);
+
+        var history = await store.GetHistoryAsync("run-1", CancellationToken.None);
+
+        Assert.Equal([1L, 2, 3, 4, 5], history.Select(e => e.Sequence));
     }
 
     [Fact]
