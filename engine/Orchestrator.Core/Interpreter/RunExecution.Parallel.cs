@@ -88,6 +88,10 @@ internal sealed partial class RunExecution
             for (var index = 0; index < items.Count; index++)
             {
                 results[index] = await IterationAsync(loop, step, items[index], index, cancellationToken).ConfigureAwait(false);
+                if (results[index].Ended)
+                {
+                    return results[index];
+                }
             }
 
             return Collect(results, loop);

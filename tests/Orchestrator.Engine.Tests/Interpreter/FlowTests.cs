@@ -122,4 +122,24 @@ public sealed class FlowTests
 
         Assert.Equal("""{"two":2}""", result.Output!.ToJsonString());
     }
+
+    [Fact]
+    public async Task Output_InsideForBody_BecomesTheRunOutput()
+    {
+        await using var harness = new EngineHarness();
+        var result = await harness.RunAsync("""
+            document: { name: t, version: 1.0.0 }
+            do:
+              - each:
+                  for: { each: n, in: "{{ [1, 2, 3] }}" }
+                  do:
+                    - found:
+                        if: "{{ n == 2 }}"
+                        output: { found: "{{ n }}" }
+              - never:
+                  raise: { type: unreachable }
+            """);
+
+        Assert.Equal("""{"found":2}""", result.Output!.ToJsonString());
+    }
 }
