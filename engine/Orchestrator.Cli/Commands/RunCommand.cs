@@ -4,6 +4,7 @@ using Orchestrator.Cli.Progress;
 using Orchestrator.Core.History;
 using Orchestrator.Engine.Embedded;
 using Orchestrator.Engine.Loading;
+using Orchestrator.Engine.Services;
 using Orchestrator.Stores.Sqlite;
 
 namespace Orchestrator.Cli.Commands;
@@ -15,7 +16,7 @@ internal static class RunCommand
 
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
     {
-        var arguments = new Arguments(args, ["input", "store"], ["quiet"]);
+        var arguments = new Arguments(args, ["input", "store"], ["quiet", "no-services"]);
         if (arguments.Positionals.Count != 1)
         {
             throw new UsageException("run needs exactly one workflow file: orchestrator run FILE [--input JSON|@file.json]");
@@ -45,6 +46,7 @@ internal static class RunCommand
             return ExitCodes.Usage;
         }
 
+        await using var services = arguments.Flag("no-services") ? null : await StartServicesAsync(folder, stderr, cancellationToken).ConfigureAwait(false);
         var store = new SqliteRunStore(StorePath.Resolve(arguments.Option("store")));
         var progress = arguments.Flag("quiet") ? null : new ConsoleProgress(stderr);
         await using var runtime = new EmbeddedRuntime(loaded.Catalog, functions, store, ownsStore: true, observer: progress);
@@ -65,6 +67,27 @@ internal static class RunCommand
         };
         await stderr.WriteLineAsync(error.ToJsonString(Indented)).ConfigureAwait(false);
         return ExitCodes.Failed;
+    }
+
+    /// <summary>Starts the local services of <c>services.yaml</c> beside the workflow, installing what they need.</summary>
+    private static async Task<LocalServices?> StartServicesAsync(string folder, TextWriter stderr, CancellationToken cancellationToken)
+    {
+        var path = Path.Combine(folder, ServicesFile.FileName);
+        if (!File.Exists(path))
+        {
+            return null;
+        }
+
+        try
+        {
+            var file = ServicesFile.Load(path);
+            await RequirementInstaller.EnsureAsync(file.Requires, stderr, cancellationToken).ConfigureAwait(false);
+            return await LocalServices.StartAsync(file, Environment.CurrentDirectory, stderr, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is FormatException or InvalidOperationException or System.ComponentModel.Win32Exception)
+        {
+            throw new UsageException($"cannot start the services of {path}: {ex.Message}");
+        }
     }
 
     private static JsonNode? ReadInput(string? option)

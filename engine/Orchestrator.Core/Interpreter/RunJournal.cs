@@ -46,9 +46,12 @@ internal sealed class RunJournal(RunRecord run, IRunStore store, TimeProvider ti
         }
     }
 
+    /// <remarks>
+    /// Hands the changes to the store inside the lock: branches of one run flush concurrently, and the store
+    /// commits saves in the order it receives them, so a newer run state can never be overwritten by an older one.
+    /// </remarks>
     public ValueTask FlushAsync(CancellationToken cancellationToken)
     {
-        RunChanges changes;
         lock (_gate)
         {
             if (_pending.Count == 0 && !_runChanged)
@@ -56,11 +59,10 @@ internal sealed class RunJournal(RunRecord run, IRunStore store, TimeProvider ti
                 return ValueTask.CompletedTask;
             }
 
-            changes = new RunChanges(run, _pending);
+            var changes = new RunChanges(run, _pending);
             _pending = [];
             _runChanged = false;
+            return store.SaveAsync(changes, cancellationToken);
         }
-
-        return store.SaveAsync(changes, cancellationToken);
     }
 }
