@@ -8,7 +8,7 @@ namespace Orchestrator.Engine.Loading;
 public static class WorkflowLoader
 {
     /// <summary>File names that live beside workflows but are not workflows.</summary>
-    private static readonly string[] NotWorkflows = ["function.yaml", "function.yml", "docker-compose.yml", "docker-compose.yaml"];
+    private static readonly string[] NotWorkflows = ["function.yaml", "function.yml", "services.yaml", "docker-compose.yml", "docker-compose.yaml"];
 
     /// <summary>Loads and validates every workflow under <paramref name="paths"/>.</summary>
     /// <param name="paths">Workflow files or folders.</param>

@@ -25,7 +25,7 @@ public sealed class WorkflowJsonSchemaTests
         foreach (var folder in new[] { "workflows", Path.Combine("docs", "examples") })
         {
             foreach (var file in Directory.EnumerateFiles(Path.Combine(root, folder), "*.yaml", SearchOption.AllDirectories)
-                .Where(f => !string.Equals(Path.GetFileName(f), "function.yaml", StringComparison.OrdinalIgnoreCase))
+                .Where(f => Path.GetFileName(f) is not ("function.yaml" or "services.yaml"))
                 .Where(f => !Path.GetRelativePath(root, f).Split(Path.DirectorySeparatorChar).Any(part => part is "bin" or "obj" or "node_modules"))
                 .Order(StringComparer.Ordinal))
             {
