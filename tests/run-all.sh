@@ -1,47 +1,78 @@
 #!/usr/bin/env bash
-# Runs every test: the .NET test projects and each adapter's own tests (Python, Node, PHP).
-# Installs the language runtimes the tests need with apt when run as root; otherwise says what to install.
+# Runs every test: the .NET test projects, each adapter's own tests (Python, Node, PHP) and the deployment
+# checks. Installs what the tests need from Debian's packages when run as root (otherwise says what to
+# install), and starts a throwaway RabbitMQ broker on loopback for the integration tests unless
+# ORCHESTRATOR_RABBITMQ already names one.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
-need=()
-command -v php >/dev/null 2>&1 || need+=(php-cli)
-if [ ${#need[@]} -gt 0 ]; then
+# What the tests need, as "check|package" pairs.
+requirements=(
+  "command:php|php-cli"
+  "path:/usr/share/php/libphp-phpmailer/autoload.php|libphp-phpmailer"
+  "python:aiosmtpd|python3-aiosmtpd"
+  "command:docker-compose|docker-compose"
+)
+if [ -f "$root/tests/rabbitmq.sh" ] && [ -z "${ORCHESTRATOR_RABBITMQ:-}" ]; then
+  requirements+=("path:/usr/sbin/rabbitmq-server|rabbitmq-server")
+fi
+
+missing=()
+for requirement in "${requirements[@]}"; do
+  check="${requirement%%|*}"; package="${requirement##*|}"
+  case "$check" in
+    command:*) command -v "${check#command:}" >/dev/null 2>&1 || missing+=("$package") ;;
+    path:*) [ -e "${check#path:}" ] || missing+=("$package") ;;
+    python:*) /usr/bin/python3 -c "import ${check#python:}" >/dev/null 2>&1 || missing+=("$package") ;;
+  esac
+done
+if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-    echo "installing ${need[*]} (apt-get)" >&2
+    echo "installing ${missing[*]} (apt-get)" >&2
     apt-get update -qq >/dev/null
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
   else
-    echo "missing: ${need[*]}; install with: sudo apt-get install -y ${need[*]}" >&2
+    echo "missing: ${missing[*]}; install with: sudo apt-get install -y ${missing[*]}" >&2
     exit 2
   fi
+fi
+
+# A broker for the integration tests, stopped on exit.
+if [ -f "$root/tests/rabbitmq.sh" ] && [ -z "${ORCHESTRATOR_RABBITMQ:-}" ]; then
+  ORCHESTRATOR_RABBITMQ="$(bash "$root/tests/rabbitmq.sh" start)"
+  export ORCHESTRATOR_RABBITMQ
+  trap 'bash "$root/tests/rabbitmq.sh" stop >/dev/null 2>&1 || true' EXIT
 fi
 
 passed=0
 failed=0
 log="$(mktemp)"
-trap 'rm -f "$log"' EXIT
 
-# .NET tests: one build, then every test project.
-set +e
-dotnet test "$root/Orchestrator.sln" -c Debug 2>&1 | tee "$log"
-dotnet_status=${PIPESTATUS[0]}
-set -e
-while read -r p f; do
-  passed=$((passed + p)); failed=$((failed + f))
-done < <(sed -n 's/.*Failed: *\([0-9]*\), Passed: *\([0-9]*\),.*/\2 \1/p' "$log")
-if [ "$dotnet_status" != 0 ] && [ "$failed" = 0 ]; then failed=1; fi
-
-# Adapter tests, in each language's own runner.
-if [ -f "$root/adapters/test.sh" ]; then
+run_suite() {
+  # run_suite NAME COMMAND...: runs one suite, echoing its output, and adds its counts (or one failure).
+  local name="$1"; shift
   set +e
-  bash "$root/adapters/test.sh" 2>&1 | tee "$log"
-  adapters_status=${PIPESTATUS[0]}
+  "$@" 2>&1 | tee "$log"
+  local status=${PIPESTATUS[0]}
   set -e
-  if [ "$adapters_status" = 0 ]; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
-fi
+  local counted
+  counted="$(sed -n -E 's/.*Failed: *([0-9]+), Passed: *([0-9]+),.*/\2 \1/p; s/^[a-z]+: ([0-9]+) passed, ([0-9]+) failed.*/\1 \2/p' "$log")"
+  local suite_passed=0 suite_failed=0
+  while read -r p f; do
+    [ -n "$p" ] || continue
+    suite_passed=$((suite_passed + p)); suite_failed=$((suite_failed + f))
+  done <<<"$counted"
+  if [ "$status" != 0 ] && [ "$suite_failed" = 0 ]; then suite_failed=1; fi
+  echo "== $name: $suite_passed passed, $suite_failed failed" >&2
+  passed=$((passed + suite_passed)); failed=$((failed + suite_failed))
+}
+
+run_suite dotnet dotnet test "$root/Orchestrator.sln" -c Debug
+run_suite adapters bash "$root/adapters/test.sh"
+run_suite deploy bash "$root/deploy/check.sh"
+rm -f "$log"
 
 echo
 echo "tests: $passed passed, $failed failed"

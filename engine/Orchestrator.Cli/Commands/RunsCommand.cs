@@ -1,4 +1,5 @@
 using System.Globalization;
+using Orchestrator.Core.History;
 using Orchestrator.Engine.Reporting;
 using Orchestrator.Stores.Sqlite;
 
@@ -26,28 +27,27 @@ internal static class RunsCommand
                 RunReportWriter.WriteRunList(stdout, await store.ListRunsAsync(limit, cancellationToken).ConfigureAwait(false));
                 return ExitCodes.Ok;
             case ["show", var id]:
-                RunRecordLookup found;
+                RunRecord? run;
                 try
                 {
-                    found = new RunRecordLookup(await store.GetRunAsync(id, cancellationToken).ConfigureAwait(false));
+                    run = await store.GetRunAsync(id, cancellationToken).ConfigureAwait(false);
                 }
                 catch (InvalidOperationException ex)
                 {
+                    // An ambiguous id prefix.
                     throw new UsageException(ex.Message);
                 }
 
-                if (found.Run is null)
+                if (run is null)
                 {
                     throw new UsageException($"no run with id '{id}'");
                 }
 
-                var history = await store.GetHistoryAsync(found.Run.Id, cancellationToken).ConfigureAwait(false);
-                RunReportWriter.WriteRunDetails(stdout, found.Run, history);
+                var history = await store.GetHistoryAsync(run.Id, cancellationToken).ConfigureAwait(false);
+                RunReportWriter.WriteRunDetails(stdout, run, history);
                 return ExitCodes.Ok;
             default:
                 throw new UsageException("usage: orchestrator runs [--limit N] | orchestrator runs show ID");
         }
     }
-
-    private readonly record struct RunRecordLookup(Orchestrator.Core.History.RunRecord? Run);
 }
