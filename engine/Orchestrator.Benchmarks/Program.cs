@@ -11,7 +11,7 @@ internal static class Program
 {
     private const string Usage = """
         usage: orchestrator bench engine [--runs N] [--lone N] [--store sqlite|memory|both] [--profile]
-                                  [--time-limit SECONDS] [--only orchestrator|workflowcore]
+                                         [--time-limit SECONDS] [--only orchestrator|workflowcore]
 
           --runs N          runs started at once in the throughput phase (default 5000; 3 steps each)
           --lone N          runs measured one after another for latency (default 300)
@@ -29,10 +29,21 @@ internal static class Program
             return args.Length == 0 ? 2 : 0;
         }
 
+        if (args[0] == "broker")
+        {
+            return await Broker.BrokerBenchmark.RunAsync(args[1..], Console.Out).ConfigureAwait(false);
+        }
+
         if (args[0] != "engine")
         {
             await Console.Error.WriteLineAsync($"bench: unknown benchmark '{args[0]}'\n{Usage}").ConfigureAwait(false);
             return 2;
+        }
+
+        if (args.AsSpan(1).Contains("--help") || args.AsSpan(1).Contains("-h"))
+        {
+            Console.WriteLine(Usage);
+            return 0;
         }
 
         if (!EngineBenchOptions.TryParse(args.AsSpan(1), out var options, out var error))

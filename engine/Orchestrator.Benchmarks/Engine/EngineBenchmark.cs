@@ -154,7 +154,7 @@ internal static class EngineBenchmark
                 await target.RunAsync(i).ConfigureAwait(false);
             }
 
-            await BurstAsync(target, Math.Min(options.Runs, 1000), Min(options.TimeLimit, WarmUpLimit)).ConfigureAwait(false);
+            await BurstAsync(target, options.Runs, Min(options.TimeLimit, WarmUpLimit)).ConfigureAwait(false);
         }
 
         PeakMemory.Settle();

@@ -13,7 +13,8 @@ internal readonly record struct ResourceSnapshot(
     int Gen2,
     long WorkItems,
     long LockContentions,
-    TimeSpan GcPause)
+    TimeSpan GcPause,
+    int PoolThreads)
 {
     public static ResourceSnapshot Take()
     {
@@ -27,7 +28,8 @@ internal readonly record struct ResourceSnapshot(
             GC.CollectionCount(2),
             ThreadPool.CompletedWorkItemCount,
             Monitor.LockContentionCount,
-            GC.GetTotalPauseDuration());
+            GC.GetTotalPauseDuration(),
+            ThreadPool.ThreadCount);
     }
 
     public PhaseCost Since(ResourceSnapshot start) => new(
@@ -39,7 +41,9 @@ internal readonly record struct ResourceSnapshot(
         Gen2 - start.Gen2,
         WorkItems - start.WorkItems,
         LockContentions - start.LockContentions,
-        GcPause - start.GcPause);
+        GcPause - start.GcPause,
+        start.PoolThreads,
+        PoolThreads);
 }
 
 /// <summary>What a phase cost: wall time, CPU time of the whole process, bytes allocated, collections, GC pauses, thread-pool items.</summary>
@@ -52,7 +56,9 @@ internal readonly record struct PhaseCost(
     int Gen2,
     long WorkItems,
     long LockContentions,
-    TimeSpan GcPause)
+    TimeSpan GcPause,
+    int PoolThreadsBefore,
+    int PoolThreadsAfter)
 {
     /// <summary>Share of the wall time during which the GC had the process's threads paused.</summary>
     public double GcPauseShare => GcPause / Wall;

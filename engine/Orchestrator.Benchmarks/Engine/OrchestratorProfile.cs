@@ -79,6 +79,7 @@ internal static class OrchestratorProfile
                 Report.F(cost.GcPause.TotalMicroseconds / steps, "0.0"),
                 Report.F(cost.BytesPer(steps) / 1024, "0.00"),
                 Report.F(cost.WorkItemsPer(steps), "0.0"),
+                $"{cost.PoolThreadsBefore} -> {cost.PoolThreadsAfter}",
                 Report.F((double)cost.LockContentions / steps, "0.00"),
                 $"{cost.Gen0}/{cost.Gen1}/{cost.Gen2}",
             ]);
@@ -95,7 +96,7 @@ internal static class OrchestratorProfile
     }
 
     private static readonly string[] StoreHeader =
-        ["store", "steps/s", "wall us/step", "CPU us/step", "CPU use", "GC pause", "GC pause us/step", "alloc KB/step", "pool items/step", "lock waits/step", "GCs 0/1/2"];
+        ["store", "steps/s", "wall us/step", "CPU us/step", "CPU use", "GC pause", "GC pause us/step", "alloc KB/step", "pool items/step", "pool threads", "lock waits/step", "GCs 0/1/2"];
 
     /// <summary>Runs a burst on the in-memory store and keeps every save the engine made, per run, in order.</summary>
     private static async Task<List<List<RunChanges>>> CaptureSavesAsync(int runs, string folder)

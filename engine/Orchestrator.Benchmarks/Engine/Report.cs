@@ -17,7 +17,7 @@ internal static class Report
             new[]
             {
                 "engine", "lone p50 ms", "lone p99 ms", $"steps/s ({options.Runs} runs at once)", "burst wall s",
-                "CPU us/step", "CPU use", "GC pause", "alloc KB/step", "peak RSS MiB", "RSS growth MiB",
+                "CPU us/step", "CPU use", "GC pause", "alloc KB/step", "pool threads", "peak RSS MiB", "RSS growth MiB",
             },
         };
         foreach (var r in results)
@@ -34,6 +34,7 @@ internal static class Report
                 F(100 * r.Burst.CpuUse, "0") + " %",
                 F(100 * r.Burst.GcPauseShare, "0") + " %",
                 F(r.Burst.BytesPer(steps) / 1024, "0.00"),
+                $"{r.Burst.PoolThreadsBefore} -> {r.Burst.PoolThreadsAfter}",
                 F(r.PeakBytes / MiB, "0"),
                 F((r.PeakBytes - r.BaselineBytes) / MiB, "0"),
             ]);
@@ -102,6 +103,10 @@ internal static class Report
         output.WriteLine(string.Create(
             CultureInfo.InvariantCulture,
             $"  target lone-run p50 <= {EngineBenchmark.TargetP50Ms} ms: {durable.P50:0.000} ms -> {(latencyOk ? "MET" : "MISSED")}"));
+        if (!throughputOk || !latencyOk)
+        {
+            output.WriteLine("  (--profile breaks Orchestrator's cost down by component: store, worker, engine, GC)");
+        }
     }
 
     public static void Print(IReadOnlyList<string[]> rows, TextWriter output)

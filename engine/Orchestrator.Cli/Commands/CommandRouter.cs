@@ -11,6 +11,8 @@ internal static class CommandRouter
             "validate" => Task.FromResult(ValidateCommand.Run(rest, stdout, stderr)),
             "run" => RunCommand.RunAsync(rest, stdout, stderr, cancellationToken),
             "runs" => RunsCommand.RunAsync(rest, stdout, cancellationToken),
+            "serve" => ServeCommand.RunAsync(rest, stdout, stderr, cancellationToken),
+            "publish" => PublishCommand.RunAsync(rest, stdout, stderr, cancellationToken),
             "help" or "--help" or "-h" or null => Help(stdout),
             "bench" => throw new UsageException("benchmarks run through the launcher: ./orchestrator bench engine"),
             var other => throw new UsageException($"unknown command '{other}'"),
@@ -31,10 +33,19 @@ internal static class CommandRouter
                     List recent runs, newest first.
               runs show ID [--store PATH]
                     Print a run's history: every step with status, attempts, start, duration, input and output.
+              serve [DIR...] [--role engine|worker|all] [--workflows DIR]... [--functions DIR]... [--rabbitmq URL]
+                    [--store PATH] [--prefix NAME] [--drain SECONDS] [--quiet]
+                    Serve through RabbitMQ until SIGTERM or Ctrl+C: an engine runs the workflows and consumes their
+                    queue triggers; a worker hosts the functions (C# ones, and every functions/*/function.yaml found).
+                    Stopping lets work in flight finish (up to --drain, default 30 s) or returns it to its queue.
+              publish QUEUE JSON|@file.json [--rabbitmq URL] [--count N] [--cloudevent structured|binary]
+                    [--type TYPE] [--source SOURCE] [--id ID] [--raw]
+                    Put a test message on a queue (persistent, confirmed); --raw sends the text as it is.
               bench engine
                     Benchmark the engine against WorkflowCore (launcher only).
 
             The store defaults to .orchestrator/runs.db under the current folder (or $ORCHESTRATOR_STORE).
+            The broker defaults to $ORCHESTRATOR_RABBITMQ (amqp://user:pass@host:5672/vhost).
             """);
         return Task.FromResult(ExitCodes.Ok);
     }

@@ -6,17 +6,19 @@ using Orchestrator.Engine.Embedded;
 using Orchestrator.Engine.Loading;
 using Orchestrator.Engine.Services;
 using Orchestrator.Stores.Sqlite;
+using Orchestrator.Workers.Registry;
 
 namespace Orchestrator.Cli.Commands;
 
 /// <summary><c>orchestrator run FILE</c>: runs a workflow in the embedded engine and prints its output.</summary>
 internal static class RunCommand
 {
-    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+    // Relaxed escaping: a terminal shows quotes and accents as they are, not as \u0027.
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
     {
-        var arguments = new Arguments(args, ["input", "store"], ["quiet", "no-services"]);
+        var arguments = new Arguments(args, ["input", "store", "functions"], ["quiet", "no-services"]);
         if (arguments.Positionals.Count != 1)
         {
             throw new UsageException("run needs exactly one workflow file: orchestrator run FILE [--input JSON|@file.json]");
@@ -30,12 +32,13 @@ internal static class RunCommand
 
         var input = ReadInput(arguments.Option("input"));
         var functions = FunctionCatalog.Create();
+        var folder = Path.GetDirectoryName(Path.GetFullPath(file))!;
+        await using var pools = functions.AddFunctionFolders(FunctionCatalog.Folders(folder, arguments.Options("functions")));
 
         // Sub-workflows are looked up among the workflows beside the one that runs.
-        var folder = Path.GetDirectoryName(Path.GetFullPath(file))!;
         var loaded = WorkflowLoader.Load([file, folder], functions.Names);
         var target = loaded.Workflows.FirstOrDefault(w => Path.GetFullPath(w.SourceFile) == Path.GetFullPath(file));
-        var problems = loaded.Diagnostics.Where(d => Path.GetFullPath(d.Location.File) == Path.GetFullPath(file)).ToList();
+        var problems = pools.Diagnostics.Concat(loaded.Diagnostics.Where(d => Path.GetFullPath(d.Location.File) == Path.GetFullPath(file))).ToList();
         if (target is null || problems.Count > 0)
         {
             foreach (var diagnostic in problems)

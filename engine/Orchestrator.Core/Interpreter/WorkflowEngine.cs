@@ -9,7 +9,7 @@ namespace Orchestrator.Core.Interpreter;
 /// Starts and drives runs. Every transition is recorded in the run's history and committed to the store
 /// before the run waits; function calls leave as <see cref="InvokeFunction"/> messages through the broker.
 /// </summary>
-public sealed class WorkflowEngine
+public sealed partial class WorkflowEngine
 {
     private readonly EngineServices _services;
 
@@ -41,12 +41,16 @@ public sealed class WorkflowEngine
     }
 
     /// <summary>Runs <paramref name="workflow"/> to its end and returns how it ended. Never throws for workflow errors.</summary>
-    public async Task<RunResult> RunAsync(WorkflowDefinition workflow, JsonNode? input, CancellationToken cancellationToken = default)
+    public Task<RunResult> RunAsync(WorkflowDefinition workflow, JsonNode? input, CancellationToken cancellationToken = default) =>
+        RunCoreAsync(workflow, input, null, _services, cancellationToken);
+
+    // runId and services are StartAsync's seams (WorkflowEngine.Start.cs): a caller-chosen id, a store that reports the first commit.
+    private async Task<RunResult> RunCoreAsync(WorkflowDefinition workflow, JsonNode? input, string? runId, EngineServices services, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(workflow);
-        var time = _services.Time;
-        var run = new RunRecord(Guid.CreateVersion7(time.GetUtcNow()).ToString("N"), workflow.Name, workflow.Version, RunStatus.Running, time.GetUtcNow(), null, input?.DeepClone(), null, null);
-        var journal = new RunJournal(run, _services.Store, time, _services.Observer);
+        var time = services.Time;
+        var run = new RunRecord(runId ?? Guid.CreateVersion7(time.GetUtcNow()).ToString("N"), workflow.Name, workflow.Version, RunStatus.Running, time.GetUtcNow(), null, input?.DeepClone(), null, null);
+        var journal = new RunJournal(run, services.Store, time, services.Observer);
         journal.Record(HistoryEventKind.RunStarted, null, 0, new JsonObject { ["input"] = input?.DeepClone() });
 
         using var deadline = workflow.Timeout is { } limit ? new CancellationTokenSource(limit, time) : null;
@@ -55,8 +59,8 @@ public sealed class WorkflowEngine
         try
         {
             RunInputs.Validate(workflow, input, null);
-            var scope = RunInputs.CreateRootScope(workflow, input, run, _services.Secrets, null);
-            var outcome = await new RunExecution(journal, _services).ExecuteListAsync(workflow.Do, scope, "", token).ConfigureAwait(false);
+            var scope = RunInputs.CreateRootScope(workflow, input, run, services.Secrets, null);
+            var outcome = await new RunExecution(journal, services).ExecuteListAsync(workflow.Do, scope, "", token).ConfigureAwait(false);
             return await FinishAsync(journal, RunStatus.Completed, outcome.Value, null, null).ConfigureAwait(false);
         }
         catch (WorkflowFailureException failure)

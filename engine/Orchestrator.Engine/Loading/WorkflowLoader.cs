@@ -13,8 +13,15 @@ public static class WorkflowLoader
     /// <summary>Loads and validates every workflow under <paramref name="paths"/>.</summary>
     /// <param name="paths">Workflow files or folders.</param>
     /// <param name="functions">Names of the functions that can be called.</param>
-    public static LoadResult Load(IEnumerable<string> paths, IReadOnlyCollection<string> functions)
+    public static LoadResult Load(IEnumerable<string> paths, IReadOnlyCollection<string> functions) =>
+        Load(paths, _ => functions);
+
+    /// <summary>Loads and validates every workflow under <paramref name="paths"/>, each against its own functions.</summary>
+    /// <param name="paths">Workflow files or folders.</param>
+    /// <param name="functionsFor">Names of the functions a workflow can call (e.g. those in <c>functions/</c> beside it).</param>
+    public static LoadResult Load(IEnumerable<string> paths, Func<WorkflowDefinition, IReadOnlyCollection<string>> functionsFor)
     {
+        ArgumentNullException.ThrowIfNull(functionsFor);
         ArgumentNullException.ThrowIfNull(paths);
         var diagnostics = new List<Diagnostic>();
         var catalog = new WorkflowCatalog();
@@ -40,7 +47,7 @@ public static class WorkflowLoader
 
         foreach (var workflow in loaded)
         {
-            diagnostics.AddRange(WorkflowValidator.Validate(workflow, catalog, functions));
+            diagnostics.AddRange(WorkflowValidator.Validate(workflow, catalog, functionsFor(workflow)));
         }
 
         return new LoadResult(catalog, loaded, diagnostics);

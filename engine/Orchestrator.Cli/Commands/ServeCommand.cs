@@ -1,0 +1,158 @@
+using System.Runtime.InteropServices;
+using Orchestrator.Core.History;
+using Orchestrator.Engine.Loading;
+using Orchestrator.Stores.Sqlite;
+using Orchestrator.Transport.RabbitMq;
+using Orchestrator.Workers.Manifests;
+using Orchestrator.Workers.Registry;
+using RabbitMQ.Client.Exceptions;
+
+namespace Orchestrator.Cli.Commands;
+
+/// <summary>
+/// <c>orchestrator serve</c>: a long-running engine, worker, or both, talking through RabbitMQ. Stops cleanly on
+/// SIGTERM or Ctrl+C: triggers stop taking messages, work in flight finishes (or goes back to its queue), then it exits 0.
+/// </summary>
+internal static class ServeCommand
+{
+    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
+    {
+        var arguments = new Arguments(args, ["role", "workflows", "functions", "rabbitmq", "store", "prefix", "drain"], ["quiet"]);
+        var role = arguments.Option("role") switch
+        {
+            null or "all" => RabbitMqRole.All,
+            "engine" => RabbitMqRole.Engine,
+            "worker" => RabbitMqRole.Worker,
+            var other => throw new UsageException($"--role must be engine, worker or all, not '{other}'"),
+        };
+        var address = ResolveAddress(arguments.Option("rabbitmq"), "serve");
+        var workflowPaths = arguments.Positionals.Concat(arguments.Options("workflows")).ToList();
+        foreach (var path in workflowPaths.Where(p => !File.Exists(p) && !Directory.Exists(p)))
+        {
+            throw new UsageException($"no such file or folder: {path}");
+        }
+
+        if (role != RabbitMqRole.Worker && workflowPaths.Count == 0)
+        {
+            throw new UsageException("an engine needs workflows: orchestrator serve DIR (or --workflows DIR)");
+        }
+
+        // Functions: the built-in C# ones, and the manifests of --functions folders and of every functions/ folder
+        // beside the workflows (so `serve --workflows workflows` finds workflows/signup/functions/*).
+        var functionFolders = arguments.Options("functions")
+            .Concat(workflowPaths.Where(Directory.Exists).SelectMany(FindFunctionFolders))
+            .Select(Path.GetFullPath)
+            .Distinct(StringComparer.Ordinal)
+            .ToList();
+        var scan = FunctionDirectoryScanner.Scan(functionFolders);
+        var functions = FunctionCatalog.Create();
+        await using var pools = role == RabbitMqRole.Engine ? null : functions.AddManifests(scan.Manifests);
+        var problems = scan.Diagnostics.Concat(pools?.Diagnostics ?? []).Distinct().ToList();
+
+        // An engine validates calls against every function some worker may host: C# ones and declared manifests.
+        var known = functions.Names.Concat(scan.Manifests.Select(m => m.Name)).ToHashSet(StringComparer.Ordinal);
+        var loaded = WorkflowLoader.Load(workflowPaths, known);
+        problems.AddRange(loaded.Diagnostics);
+        if (problems.Count > 0)
+        {
+            foreach (var problem in problems)
+            {
+                await stderr.WriteLineAsync(problem.ToString()).ConfigureAwait(false);
+            }
+
+            return ExitCodes.Usage;
+        }
+
+        var scale = scan.Manifests.ToDictionary(m => m.Name, m => m.Scale.Max, StringComparer.Ordinal);
+        var options = new RabbitMqOptions
+        {
+            Address = address,
+            Prefix = arguments.Option("prefix") ?? "orchestrator",
+            FunctionConcurrency = name => scale.TryGetValue(name, out var max) ? max : null,
+            DrainTimeout = arguments.Option("drain") is { } drain ? TimeSpan.FromSeconds(Seconds(drain)) : TimeSpan.FromSeconds(30),
+            Log = arguments.Flag("quiet") ? null : stderr,
+        };
+
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
+        {
+            // Stop as Ctrl+C does, instead of the runtime's immediate exit.
+            context.Cancel = true;
+            stop.Cancel();
+        });
+
+        IRunStore? store = role == RabbitMqRole.Worker ? null : new SqliteRunStore(StorePath.Resolve(arguments.Option("store")));
+        RabbitMqRuntime runtime;
+        try
+        {
+            if (pools is not null)
+            {
+                await pools.WarmUpAsync(stop.Token).ConfigureAwait(false);
+            }
+
+            runtime = await RabbitMqRuntime.StartAsync(role, options, loaded.Catalog, functions, store, ownsStore: true, cancellationToken: stop.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is BrokerUnreachableException or ArgumentException or OperationCanceledException)
+        {
+            if (store is IAsyncDisposable disposable)
+            {
+                await disposable.DisposeAsync().ConfigureAwait(false);
+            }
+
+            if (ex is OperationCanceledException)
+            {
+                return ExitCodes.Ok;
+            }
+
+            await stderr.WriteLineAsync($"orchestrator: cannot serve: {(ex is BrokerUnreachableException ? $"no RabbitMQ answers at {RabbitMqAddress.Redact(address)}" : ex.Message)}").ConfigureAwait(false);
+            return ExitCodes.Failed;
+        }
+
+        await using (runtime.ConfigureAwait(false))
+        {
+            await stdout.WriteLineAsync($"serving ({role.ToString().ToLowerInvariant()}) on {RabbitMqAddress.Redact(address)}: {loaded.Workflows.Count} workflow(s), {runtime.Triggers.Count} queue trigger(s), {(role == RabbitMqRole.Engine ? 0 : functions.Names.Count)} function(s); Ctrl+C or SIGTERM stops").ConfigureAwait(false);
+            await stdout.FlushAsync(CancellationToken.None).ConfigureAwait(false);
+            try
+            {
+                await Task.Delay(Timeout.Infinite, stop.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                // The way out: stop below.
+            }
+
+            await stderr.WriteLineAsync("stopping: finishing work in flight…").ConfigureAwait(false);
+        }
+
+        foreach (var (queue, statistics) in runtime.Triggers)
+        {
+            await stdout.WriteLineAsync($"trigger {queue}: {statistics}").ConfigureAwait(false);
+        }
+
+        await stdout.WriteLineAsync("stopped").ConfigureAwait(false);
+        return ExitCodes.Ok;
+    }
+
+    /// <summary>The broker from the option or the environment; a command that needs one and has none is bad usage.</summary>
+    internal static Uri ResolveAddress(string? option, string command)
+    {
+        try
+        {
+            return RabbitMqAddress.Resolve(option)
+                ?? throw new UsageException($"{command} needs a RabbitMQ broker: --rabbitmq amqp://user:pass@host:5672/vhost or ${RabbitMqAddress.EnvironmentVariable}");
+        }
+        catch (FormatException ex)
+        {
+            throw new UsageException(ex.Message);
+        }
+    }
+
+    private static IEnumerable<string> FindFunctionFolders(string root) =>
+        Directory.EnumerateDirectories(root, "functions", SearchOption.AllDirectories)
+            .Where(f => !f.Split(Path.DirectorySeparatorChar).Any(part => part is "bin" or "obj" or "node_modules"));
+
+    private static double Seconds(string text) =>
+        double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var seconds) && seconds >= 0
+            ? seconds
+            : throw new UsageException($"--drain must be a number of seconds, not '{text}'");
+}

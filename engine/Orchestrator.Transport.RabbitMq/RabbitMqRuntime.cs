@@ -1,0 +1,198 @@
+using Orchestrator.Core.Definitions;
+using Orchestrator.Core.History;
+using Orchestrator.Core.Interpreter;
+using Orchestrator.Transport.RabbitMq.Connections;
+using Orchestrator.Transport.RabbitMq.Engine;
+using Orchestrator.Transport.RabbitMq.Triggers;
+using Orchestrator.Transport.RabbitMq.Workers;
+using Orchestrator.Workers.Registry;
+using RabbitMQ.Client;
+
+namespace Orchestrator.Transport.RabbitMq;
+
+/// <summary>
+/// The distributed deployment in one object, for one role: an engine (dispatcher, replies, queue triggers), a worker
+/// host (function queues), or both, all talking through RabbitMQ. Dispose it to stop cleanly: triggers stop taking
+/// messages, runs and invocations in flight finish (or, after the drain timeout, runs are cancelled and invocations
+/// go back to their queues), then the connections close.
+/// </summary>
+public sealed class RabbitMqRuntime : IAsyncDisposable
+{
+    private readonly List<IConnection> _connections = [];
+    private readonly bool _ownsStore;
+    private readonly IRunStore? _store;
+    private WorkflowEngine? _engine;
+    private InvocationBroker? _broker;
+    private RabbitMqDispatcher? _dispatcher;
+    private RabbitMqWorkerHost? _worker;
+    private QueueTriggerHost? _triggers;
+    private int _disposed;
+
+    private RabbitMqRuntime(RabbitMqRole role, RabbitMqOptions options, IRunStore? store, bool ownsStore)
+    {
+        Role = role;
+        Options = options;
+        _store = store;
+        _ownsStore = ownsStore;
+    }
+
+    /// <summary>This process's role.</summary>
+    public RabbitMqRole Role { get; }
+
+    /// <summary>The transport's settings.</summary>
+    public RabbitMqOptions Options { get; }
+
+    /// <summary>Starts and drives runs (engine roles only).</summary>
+    /// <exception cref="InvalidOperationException">This is a worker.</exception>
+    public WorkflowEngine Engine => _engine ?? throw new InvalidOperationException("a worker runs no workflows: start the runtime with the engine or all role");
+
+    /// <summary>Matches replies to invocations (engine roles only).</summary>
+    /// <exception cref="InvalidOperationException">This is a worker.</exception>
+    public InvocationBroker Broker => _broker ?? throw new InvalidOperationException("a worker has no invocation broker");
+
+    /// <summary>The run store (engine roles only).</summary>
+    /// <exception cref="InvalidOperationException">This is a worker.</exception>
+    public IRunStore Store => _store ?? throw new InvalidOperationException("a worker has no run store");
+
+    /// <summary>Counters of each queue trigger, by queue name; empty when triggers are not consumed here.</summary>
+    public IReadOnlyDictionary<string, TriggerStatistics> Triggers => _triggers?.Statistics ?? new Dictionary<string, TriggerStatistics>();
+
+    /// <summary>Invocations this process's worker is running now.</summary>
+    public int RunningInvocations => _worker?.Running ?? 0;
+
+    /// <summary>Connects and starts the parts of <paramref name="role"/>.</summary>
+    /// <param name="role">Engine, worker, or both.</param>
+    /// <param name="options">Broker address and transport settings.</param>
+    /// <param name="catalog">The loaded workflows (engine roles: sub-workflows and queue triggers).</param>
+    /// <param name="functions">The functions this process hosts (worker roles).</param>
+    /// <param name="store">Where runs are committed (engine roles; null for a worker).</param>
+    /// <param name="ownsStore">Dispose the store with the runtime.</param>
+    /// <param name="consumeTriggers">Consume the workflows' queue triggers (engine roles). <c>orchestrator serve</c>
+    /// does; a one-off <c>orchestrator run</c> against a broker does not.</param>
+    /// <param name="time">The clock; default the system clock.</param>
+    /// <param name="observer">Sees history events as they are recorded.</param>
+    /// <param name="secrets">Reads secrets by name; default environment variables.</param>
+    /// <param name="cancellationToken">Stops connecting.</param>
+    /// <exception cref="RabbitMQ.Client.Exceptions.BrokerUnreachableException">No broker answers at the address.</exception>
+    /// <exception cref="ArgumentException">Two workflows trigger on one queue, or trigger options are invalid.</exception>
+    public static async Task<RabbitMqRuntime> StartAsync(
+        RabbitMqRole role,
+        RabbitMqOptions options,
+        WorkflowCatalog catalog,
+        FunctionRegistry functions,
+        IRunStore? store,
+        bool ownsStore = false,
+        bool consumeTriggers = true,
+        TimeProvider? time = null,
+        IRunObserver? observer = null,
+        Func<string, string?>? secrets = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(catalog);
+        ArgumentNullException.ThrowIfNull(functions);
+        time ??= TimeProvider.System;
+        var engineRole = role is RabbitMqRole.Engine or RabbitMqRole.All;
+        if (engineRole && store is null)
+        {
+            throw new ArgumentException("an engine needs a run store", nameof(store));
+        }
+
+        var triggers = engineRole && consumeTriggers ? QueueTriggerHost.Find(catalog, options.TriggerOptions) : [];
+        var log = new TransportLog(options.Log, time);
+        var runtime = new RabbitMqRuntime(role, options, store, ownsStore);
+        try
+        {
+            var name = $"{Environment.MachineName}:{Environment.ProcessId}";
+            if (role is RabbitMqRole.Worker or RabbitMqRole.All)
+            {
+                // Workers first: in role all, the engine's first invocations then find their consumers ready.
+                var connection = await runtime.ConnectAsync(options, $"orchestrator-worker {name}", cancellationToken).ConfigureAwait(false);
+                runtime._worker = new RabbitMqWorkerHost(connection, functions, options, log, time);
+                await runtime._worker.StartAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            if (engineRole)
+            {
+                var connection = await runtime.ConnectAsync(options, $"orchestrator-engine {name}", cancellationToken).ConfigureAwait(false);
+                runtime._dispatcher = await RabbitMqDispatcher.OpenAsync(connection, options, log, time, cancellationToken).ConfigureAwait(false);
+                runtime._broker = new InvocationBroker(runtime._dispatcher);
+                await runtime._dispatcher.StartAsync(connection, runtime._broker, cancellationToken).ConfigureAwait(false);
+                runtime._engine = new WorkflowEngine(catalog, runtime._broker, store!, time, secrets, observer: observer);
+                if (triggers.Count > 0)
+                {
+                    // Triggers get their own connection: a flood of trigger messages must not slow replies down.
+                    var triggerConnection = await runtime.ConnectAsync(options, $"orchestrator-triggers {name}", cancellationToken).ConfigureAwait(false);
+                    runtime._triggers = new QueueTriggerHost(triggerConnection, runtime._engine, store!, triggers, options, log, time);
+                    await runtime._triggers.StartAsync(cancellationToken).ConfigureAwait(false);
+                }
+            }
+
+            log.Write("runtime.started", $"role={role.ToString().ToLowerInvariant()} broker={RabbitMqAddress.Redact(options.Address)} prefix={options.Prefix} triggers={triggers.Count} functions={(role == RabbitMqRole.Engine ? 0 : functions.Names.Count)}");
+            return runtime;
+        }
+        catch
+        {
+            await runtime.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
+        // Triggers first (their runs still need the dispatcher and, in role all, the worker), then the worker
+        // (its replies still need the engine's reply path), then the dispatcher.
+        if (_triggers is not null)
+        {
+            await _triggers.DisposeAsync().ConfigureAwait(false);
+        }
+
+        if (_worker is not null)
+        {
+            await _worker.DisposeAsync().ConfigureAwait(false);
+        }
+
+        if (_dispatcher is not null)
+        {
+            await _dispatcher.DisposeAsync().ConfigureAwait(false);
+        }
+
+        foreach (var connection in _connections)
+        {
+            await Quietly.CloseAsync(connection, TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+        }
+
+        if (_ownsStore && _store is IAsyncDisposable disposable)
+        {
+            await disposable.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Drops every connection at once, as a crashed process would (tests: redelivery, competing consumers).</summary>
+    internal async Task KillAsync()
+    {
+        Interlocked.Exchange(ref _disposed, 1);
+        if (_worker is not null)
+        {
+            await _worker.KillAsync().ConfigureAwait(false);
+        }
+
+        foreach (var connection in _connections)
+        {
+            await Quietly.AbortAsync(connection).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<IConnection> ConnectAsync(RabbitMqOptions options, string name, CancellationToken cancellationToken)
+    {
+        var connection = await Connector.ConnectAsync(options.Address, name, cancellationToken).ConfigureAwait(false);
+        _connections.Add(connection);
+        return connection;
+    }
+}

@@ -1,0 +1,48 @@
+using Orchestrator.Transport.RabbitMq.Connections;
+using RabbitMQ.Client;
+using RabbitMQ.Client.Exceptions;
+
+namespace Orchestrator.Transport.RabbitMq.Topology;
+
+/// <summary>
+/// Declarations both sides make, with the same arguments: whichever of engine and worker starts first creates the
+/// queue, the other finds it. Each runs on a short-lived channel of its own, because the broker answers a
+/// declaration it refuses by closing the channel, and a publishing or consuming channel must not die of that.
+/// </summary>
+internal static class Declare
+{
+    /// <summary>
+    /// A function's durable invocation queue and its error queue. Classic queues of version 2 (<c>x-queue-version</c>):
+    /// on one node they cost the broker the least per persistent message, and quorum queues need three nodes to earn
+    /// their keep. A queue an operator already declared otherwise (e.g. as a quorum queue) is used as it is.
+    /// </summary>
+    public static async Task FunctionQueuesAsync(IConnection connection, QueueNames names, string function, CancellationToken cancellationToken)
+    {
+        await QueueAsync(connection, names.Function(function), new Dictionary<string, object?> { ["x-queue-version"] = 2 }, cancellationToken).ConfigureAwait(false);
+        await QueueAsync(connection, names.FunctionErrors(function), null, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>A durable queue, or the one that exists under that name with other arguments.</summary>
+    public static async Task QueueAsync(IConnection connection, string queue, IDictionary<string, object?>? arguments, CancellationToken cancellationToken)
+    {
+        var channel = await connection.CreateChannelAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await channel.QueueDeclareAsync(queue, durable: true, exclusive: false, autoDelete: false, arguments, cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationInterruptedException ex) when (ex.ShutdownReason?.ReplyCode == Constants.PreconditionFailed)
+        {
+            channel.Dispose();
+            channel = await connection.CreateChannelAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+            await channel.QueueDeclarePassiveAsync(queue, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            await Quietly.CloseAsync(channel).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The fanout exchange for <c>CancelInvocation</c>: every worker gets every cancellation and ignores the ones it does not run.</summary>
+    public static Task ControlExchangeAsync(IChannel channel, QueueNames names, CancellationToken cancellationToken) =>
+        channel.ExchangeDeclareAsync(names.Control, ExchangeType.Fanout, durable: true, autoDelete: false, arguments: null, cancellationToken: cancellationToken);
+}

@@ -1,0 +1,29 @@
+using System.Globalization;
+using Orchestrator.Transport.RabbitMq.Topology;
+using Orchestrator.Transport.RabbitMq.Wire;
+using RabbitMQ.Client;
+
+namespace Orchestrator.Transport.RabbitMq.Triggers;
+
+/// <summary>
+/// Moves a refused trigger message to <c>QUEUE.dead</c>, unchanged but for headers that say why. Published by the
+/// engine rather than through a broker dead-letter exchange: a broker-side dead-lettering only records "rejected",
+/// while an operator needs the reason (which field failed the schema, where the JSON broke).
+/// </summary>
+internal sealed class DeadLetters(IConnection connection, IChannel publisher, TimeProvider time)
+{
+    public Task DeclareAsync(string queue, CancellationToken cancellationToken) =>
+        Declare.QueueAsync(connection, QueueNames.DeadLetters(queue), null, cancellationToken);
+
+    /// <summary>Publishes the message to the dead-letter queue and waits for the broker's confirm.</summary>
+    public async Task PublishAsync(string queue, string workflow, IReadOnlyBasicProperties original, ReadOnlyMemory<byte> body, string reason, CancellationToken cancellationToken)
+    {
+        var headers = original.Headers is { } kept ? new Dictionary<string, object?>(kept) : [];
+        headers[WireHeaders.Reason] = reason;
+        headers[WireHeaders.SourceQueue] = queue;
+        headers[WireHeaders.Workflow] = workflow;
+        headers[WireHeaders.SetAsideAt] = time.GetUtcNow().ToString("O", CultureInfo.InvariantCulture);
+        var properties = new BasicProperties(original) { Persistent = true, Headers = headers };
+        await publisher.BasicPublishAsync(string.Empty, QueueNames.DeadLetters(queue), mandatory: true, properties, body, cancellationToken).ConfigureAwait(false);
+    }
+}

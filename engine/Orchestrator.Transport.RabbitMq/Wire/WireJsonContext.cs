@@ -1,0 +1,17 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Orchestrator.Contracts;
+
+namespace Orchestrator.Transport.RabbitMq.Wire;
+
+/// <summary>
+/// Source-generated JSON for the contracts: camelCase, nulls left out, payloads and outputs written as the raw JSON
+/// they are (a <see cref="System.Text.Json.Nodes.JsonNode"/> serialises as itself, not as an object of its properties).
+/// Generated rather than reflected so the hot path pays no metadata cost.
+/// </summary>
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(InvokeFunction))]
+[JsonSerializable(typeof(FunctionCompleted))]
+[JsonSerializable(typeof(FunctionFailed))]
+[JsonSerializable(typeof(CancelInvocation))]
+internal sealed partial class WireJsonContext : JsonSerializerContext;

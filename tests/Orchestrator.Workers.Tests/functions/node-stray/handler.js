@@ -1,0 +1,6 @@
+'use strict';
+const { spawnSync } = require('child_process');
+exports.handle = () => {
+  spawnSync('sh', ['-c', 'echo this is not json'], { stdio: 'inherit' });
+  return 'done';
+};
