@@ -19,6 +19,8 @@ internal static class Program
           --profile         also break Orchestrator's cost down by component (store, worker, engine)
           --only ENGINE     measure only orchestrator or only workflowcore
           --time-limit S    stop waiting for a burst after S seconds and report the steps done by then (default 60)
+
+               orchestrator bench coldstart [--samples N] [--runtimes python,node,php] [--warm N]
         """;
 
     public static async Task<int> Main(string[] args)
@@ -32,6 +34,11 @@ internal static class Program
         if (args[0] == "broker")
         {
             return await Broker.BrokerBenchmark.RunAsync(args[1..], Console.Out).ConfigureAwait(false);
+        }
+
+        if (args[0] == "coldstart")
+        {
+            return await Coldstart.ColdstartBenchmark.RunAsync(args[1..], Console.Out).ConfigureAwait(false);
         }
 
         if (args[0] != "engine")
