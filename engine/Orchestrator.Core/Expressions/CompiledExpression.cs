@@ -15,12 +15,14 @@ public sealed class CompiledExpression
 
     private readonly Template _template;
     private readonly bool _typed;
+    private readonly PathExpression? _path;
 
     private CompiledExpression(string text, Template template, bool typed)
     {
         Text = text;
         _template = template;
         _typed = typed;
+        _path = typed ? PathExpression.TryParse(text[2..^2]) : null;
     }
 
     /// <summary>The source text, as written in the workflow.</summary>
@@ -112,11 +114,24 @@ public sealed class CompiledExpression
 
     /// <summary>Evaluates to JSON: the script's value when typed, else the rendered text.</summary>
     public JsonNode? Evaluate(ExpressionScope scope, CancellationToken cancellationToken) =>
-        JsonScriban.FromScriban(EvaluateRaw(scope, cancellationToken));
+        _path is not null && _path.TryEvaluate(scope, out var value)
+            ? value?.DeepClone()
+            : JsonScriban.FromScriban(EvaluateRaw(scope, cancellationToken));
 
     /// <summary>Evaluates to a truth value with Scriban's rules (null and false are false).</summary>
     public bool EvaluateCondition(ExpressionScope scope, CancellationToken cancellationToken)
     {
+        if (_path is not null && _path.TryEvaluate(scope, out var node))
+        {
+            return node switch
+            {
+                null => false,
+                JsonValue v when v.GetValueKind() is System.Text.Json.JsonValueKind.True or System.Text.Json.JsonValueKind.False => v.GetValue<bool>(),
+                JsonValue v when v.GetValueKind() == System.Text.Json.JsonValueKind.String => v.GetValue<string>() is { Length: > 0 } text && !string.Equals(text, "false", StringComparison.OrdinalIgnoreCase),
+                _ => true,
+            };
+        }
+
         var value = EvaluateRaw(scope, cancellationToken);
         return value switch
         {

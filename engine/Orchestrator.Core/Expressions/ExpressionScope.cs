@@ -8,11 +8,16 @@ namespace Orchestrator.Core.Expressions;
 /// The names an expression can see: <c>input</c>, <c>secrets</c>, <c>run</c>, each finished step's result by
 /// name, and loop variables. Child scopes (fork branches, loop iterations) see their parents' names.
 /// </summary>
+/// <remarks>
+/// Values are kept as JSON; they are converted to Scriban objects only when a Scriban script needs them, and only
+/// once per change, because most expressions are plain paths (<c>{{ step.field }}</c>) that never need Scriban.
+/// </remarks>
 public sealed class ExpressionScope
 {
     private readonly ExpressionScope? _parent;
     private readonly ScriptObject _values = new();
     private readonly Dictionary<string, JsonNode?> _json = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _unconverted = new(StringComparer.Ordinal);
 
     /// <summary>Creates a root scope.</summary>
     public ExpressionScope()
@@ -24,26 +29,23 @@ public sealed class ExpressionScope
         _parent = parent;
     }
 
-    /// <summary>How deep this scope is (root is 0).</summary>
-    public int Depth => _parent is null ? 0 : _parent.Depth + 1;
-
     /// <summary>Creates a scope that sees this one's names and can add its own.</summary>
     public ExpressionScope CreateChild() => new(this);
 
     /// <summary>Binds a name to a JSON value (a step result, a loop variable).</summary>
     public void Set(string name, JsonNode? value)
     {
-        lock (_values)
+        lock (_json)
         {
             _json[name] = value;
-            _values.SetValue(name, JsonScriban.ToScriban(value), readOnly: false);
+            _unconverted.Add(name);
         }
     }
 
     /// <summary>Looks a name up here, then in the parents.</summary>
     public bool TryGet(string name, out JsonNode? value)
     {
-        lock (_values)
+        lock (_json)
         {
             if (_json.TryGetValue(name, out value))
             {
@@ -64,7 +66,7 @@ public sealed class ExpressionScope
     public void CopyTo(ExpressionScope target)
     {
         ArgumentNullException.ThrowIfNull(target);
-        lock (_values)
+        lock (_json)
         {
             foreach (var (name, value) in _json)
             {
@@ -76,6 +78,19 @@ public sealed class ExpressionScope
     internal void PushInto(TemplateContext context)
     {
         _parent?.PushInto(context);
+        lock (_json)
+        {
+            if (_unconverted.Count > 0)
+            {
+                foreach (var name in _unconverted)
+                {
+                    _values.SetValue(name, JsonScriban.ToScriban(_json[name]), readOnly: false);
+                }
+
+                _unconverted.Clear();
+            }
+        }
+
         context.PushGlobal(_values);
     }
 }

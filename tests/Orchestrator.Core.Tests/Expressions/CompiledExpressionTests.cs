@@ -76,5 +76,40 @@ public sealed class CompiledExpressionTests
         Assert.True(condition.EvaluateCondition(scope, CancellationToken.None));
     }
 
+    [Theory]
+    [InlineData("{{ input.order.lines[1].sku }}", "\"pen\"")]
+    [InlineData("{{ input.order.lines[5].sku }}", "null")]
+    [InlineData("{{ input.order.missing.deeper }}", "null")]
+    [InlineData("{{ input.order.lines[0] }}", "{\"sku\":\"book\"}")]
+    [InlineData("{{input.order.id}}", "7")]
+    [InlineData("{{ input.order.id.nested }}", "null")]
+    public void Evaluate_PlainPath_ReadsJsonLikeScribanWould(string text, string expected)
+    {
+        var input = JsonNode.Parse("""{"order":{"id":7,"lines":[{"sku":"book"},{"sku":"pen"}]}}""");
+
+        Assert.Equal(expected, Evaluate(text, input)?.ToJsonString() ?? "null");
+    }
+
+    [Fact]
+    public void Evaluate_PathWithUnknownRoot_FailsLikeAnyUnknownName()
+    {
+        var expression = CompiledExpression.TryParse("{{ nothing.here }}", out _)!;
+
+        var error = Assert.Throws<ExpressionException>(() => expression.Evaluate(new ExpressionScope(), CancellationToken.None));
+        Assert.Contains("nothing", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Evaluate_PathResult_IsACopyTheCallerOwns()
+    {
+        var scope = new ExpressionScope();
+        scope.Set("a", JsonNode.Parse("""{"list":[1]}"""));
+        var value = CompiledExpression.TryParse("{{ a.list }}", out _)!.Evaluate(scope, CancellationToken.None)!;
+        value.AsArray().Add(2);
+
+        Assert.True(scope.TryGet("a", out var original));
+        Assert.Equal("""{"list":[1]}""", original!.ToJsonString());
+    }
+
     private static System.Text.Json.JsonValueKind JsonValueKindOf(JsonNode? node) => node!.GetValueKind();
 }
