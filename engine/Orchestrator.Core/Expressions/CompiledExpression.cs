@@ -114,14 +114,14 @@ public sealed class CompiledExpression
 
     /// <summary>Evaluates to JSON: the script's value when typed, else the rendered text.</summary>
     public JsonNode? Evaluate(ExpressionScope scope, CancellationToken cancellationToken) =>
-        _path is not null && _path.TryEvaluate(scope, out var value)
+        _path is not null && _path.TryEvaluate(scope, Text, out var value)
             ? value?.DeepClone()
             : JsonScriban.FromScriban(EvaluateRaw(scope, cancellationToken));
 
     /// <summary>Evaluates to a truth value with Scriban's rules (null and false are false).</summary>
     public bool EvaluateCondition(ExpressionScope scope, CancellationToken cancellationToken)
     {
-        if (_path is not null && _path.TryEvaluate(scope, out var node))
+        if (_path is not null && _path.TryEvaluate(scope, Text, out var node))
         {
             return node switch
             {

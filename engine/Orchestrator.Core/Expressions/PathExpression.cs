@@ -8,7 +8,8 @@ namespace Orchestrator.Core.Expressions;
 /// The fast path for the most common expression, a plain path such as <c>{{ order.lines[0].sku }}</c>: it is read
 /// straight from the scope's JSON, with Scriban's meaning (a missing member or index is null), without building a
 /// Scriban context. A path whose first name is not in scope falls back to Scriban, which knows its built-ins and
-/// reports unknown names.
+/// reports unknown names. As in Scriban, reading a member of null is an error (use <c>?.</c> or <c>??</c>, which
+/// take Scriban's own path).
 /// </summary>
 internal sealed partial class PathExpression
 {
@@ -37,16 +38,22 @@ internal sealed partial class PathExpression
     }
 
     /// <summary>Reads the value; false when the root name is not in scope (let Scriban decide).</summary>
-    public bool TryEvaluate(ExpressionScope scope, out JsonNode? value)
+    /// <exception cref="ExpressionException">A member or index of null is read.</exception>
+    public bool TryEvaluate(ExpressionScope scope, string text, out JsonNode? value)
     {
         if (!scope.TryGet(_root, out value))
         {
             return false;
         }
 
-        foreach (var segment in _segments)
+        for (var i = 0; i < _segments.Length; i++)
         {
-            value = (segment, value) switch
+            if (value is null)
+            {
+                throw new ExpressionException(text, $"Cannot get the member {Describe(i)} for a null object.");
+            }
+
+            value = (_segments[i], value) switch
             {
                 (string member, JsonObject obj) => obj[member],
                 (int index, JsonArray array) => index >= 0 && index < array.Count ? array[index] : null,
@@ -56,6 +63,9 @@ internal sealed partial class PathExpression
 
         return true;
     }
+
+    private string Describe(int upTo) =>
+        _root + string.Concat(_segments.Take(upTo + 1).Select(s => s is int index ? $"[{index}]" : "." + s));
 
     [GeneratedRegex(@"^\s*(?<root>[A-Za-z_][A-Za-z0-9_]*)(?<segment>\.[A-Za-z_][A-Za-z0-9_]*|\[\d{1,9}\])*\s*$", RegexOptions.CultureInvariant)]
     private static partial Regex Path();

@@ -78,8 +78,7 @@ public sealed class CompiledExpressionTests
 
     [Theory]
     [InlineData("{{ input.order.lines[1].sku }}", "\"pen\"")]
-    [InlineData("{{ input.order.lines[5].sku }}", "null")]
-    [InlineData("{{ input.order.missing.deeper }}", "null")]
+    [InlineData("{{ input.order.lines[5] }}", "null")]
     [InlineData("{{ input.order.lines[0] }}", "{\"sku\":\"book\"}")]
     [InlineData("{{input.order.id}}", "7")]
     [InlineData("{{ input.order.id.nested }}", "null")]
@@ -88,6 +87,17 @@ public sealed class CompiledExpressionTests
         var input = JsonNode.Parse("""{"order":{"id":7,"lines":[{"sku":"book"},{"sku":"pen"}]}}""");
 
         Assert.Equal(expected, Evaluate(text, input)?.ToJsonString() ?? "null");
+    }
+
+    [Fact]
+    public void Evaluate_MemberOfNull_FailsAsInScriban()
+    {
+        var scope = new ExpressionScope();
+        scope.Set("greeting", null);
+        var expression = CompiledExpression.TryParse("{{ greeting.message }}", out _)!;
+
+        var error = Assert.Throws<ExpressionException>(() => expression.Evaluate(scope, CancellationToken.None));
+        Assert.Equal("expression '{{ greeting.message }}' failed: Cannot get the member greeting.message for a null object.", error.Message);
     }
 
     [Fact]
