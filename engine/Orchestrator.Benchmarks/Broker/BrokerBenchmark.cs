@@ -28,7 +28,7 @@ internal static class BrokerBenchmark
 
           --rabbitmq URL   the broker (default $ORCHESTRATOR_RABBITMQ; start one with tests/rabbitmq.sh start)
           --runs N         runs in the throughput phase (default 4000; 5 steps each)
-          --in-flight N    runs going on at once in the throughput phase (default 400)
+          --in-flight N    runs going on at once in the throughput phase (default 100)
           --lone N         runs one after another for the unloaded latency (default 200)
           --store KIND     the engine's run store: sqlite (durable, default), memory, or both
           --reply PATH     reply path: direct (direct reply-to, default), queue (durable reply queue), or both
@@ -70,7 +70,7 @@ internal static class BrokerBenchmark
         }
 
         var runs = Number(options, "runs", 4000);
-        var inFlight = Number(options, "in-flight", 400);
+        var inFlight = Number(options, "in-flight", 100);
         var lone = Number(options, "lone", 200);
         var prefetch = Number(options, "prefetch", 64);
         var brokerPid = options.TryGetValue("broker-pid", out var pid) ? int.Parse(pid, CultureInfo.InvariantCulture) : (int?)null;
