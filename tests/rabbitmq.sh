@@ -16,6 +16,10 @@
 set -euo pipefail
 
 home="${ORCHESTRATOR_RABBITMQ_HOME:-${TMPDIR:-/tmp}/orchestrator-rabbitmq}"
+# The folder is deleted on start and stop: refuse one that is clearly not a private broker's.
+case "$home" in
+  "" | "/" | "$HOME" | "$HOME/") echo "rabbitmq.sh: ORCHESTRATOR_RABBITMQ_HOME must be a folder of its own, not '$home'" >&2; exit 2 ;;
+esac
 bin=/usr/lib/rabbitmq/bin
 
 say() { echo "rabbitmq.sh: $*" >&2; }

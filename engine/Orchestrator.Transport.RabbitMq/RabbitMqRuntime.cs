@@ -138,6 +138,20 @@ public sealed class RabbitMqRuntime : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// What <c>orchestrator run FILE --rabbitmq URL</c> needs: an engine and a worker in this process, talking through
+    /// the broker at <paramref name="address"/> (so other workers on the same queues share the invocations), consuming
+    /// no queue triggers (a one-off run must not take other runs' messages), owning <paramref name="store"/>.
+    /// </summary>
+    public static Task<RabbitMqRuntime> StartForRunAsync(
+        Uri address,
+        WorkflowCatalog catalog,
+        FunctionRegistry functions,
+        IRunStore store,
+        IRunObserver? observer = null,
+        CancellationToken cancellationToken = default) =>
+        StartAsync(RabbitMqRole.All, new RabbitMqOptions { Address = address }, catalog, functions, store, ownsStore: true, consumeTriggers: false, observer: observer, cancellationToken: cancellationToken);
+
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {

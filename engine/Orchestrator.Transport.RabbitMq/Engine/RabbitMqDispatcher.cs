@@ -1,3 +1,4 @@
+using System.Globalization;
 using Orchestrator.Contracts;
 using Orchestrator.Transport.RabbitMq.Connections;
 using Orchestrator.Transport.RabbitMq.Topology;
@@ -52,6 +53,17 @@ internal sealed class RabbitMqDispatcher : IFunctionDispatcher, IAsyncDisposable
         ArgumentNullException.ThrowIfNull(connection);
         var channel = await Connector.OpenConfirmingChannelAsync(connection, options.MaxOutstandingConfirms, cancellationToken).ConfigureAwait(false);
         var dispatcher = new RabbitMqDispatcher(connection, channel, options, log, time);
+        channel.ChannelShutdownAsync += (_, reason) =>
+        {
+            // Closed by the broker (not by stopping): every dispatch now fails as a retryable transport error until
+            // the connection recovers, so say why once.
+            if (reason.Initiator != ShutdownInitiator.Application)
+            {
+                log.Write("engine.channel-closed", $"code={reason.ReplyCode} reason=\"{reason.ReplyText}\"");
+            }
+
+            return Task.CompletedTask;
+        };
         await Declare.ControlExchangeAsync(channel, dispatcher._names, cancellationToken).ConfigureAwait(false);
         return dispatcher;
     }
@@ -111,6 +123,12 @@ internal sealed class RabbitMqDispatcher : IFunctionDispatcher, IAsyncDisposable
             ReplyTo = _replyTo,
             Timestamp = new AmqpTimestamp(_time.GetUtcNow().ToUnixTimeSeconds()),
         };
+        if (command.Deadline is { } deadline)
+        {
+            // Past its deadline nobody waits for the invocation: the broker drops it instead of a worker running it.
+            var left = Math.Max(1, (long)Math.Ceiling((deadline - _time.GetUtcNow()).TotalMilliseconds));
+            properties.Expiration = left.ToString(CultureInfo.InvariantCulture);
+        }
 
         replies.Expect(command);
         try
@@ -151,6 +169,17 @@ internal sealed class RabbitMqDispatcher : IFunctionDispatcher, IAsyncDisposable
     {
         if (_replyChannel is not null)
         {
+            // A cleanly stopped engine waits for no reply any more: its reply queue goes with it (the broker's
+            // x-expires only covers an engine that died).
+            try
+            {
+                await _replyChannel.QueueDeleteAsync(_names.Replies(EngineId), ifUnused: false, ifEmpty: false).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (Quietly.IsGone(ex))
+            {
+                // The connection is gone: the queue expires by itself.
+            }
+
             await Quietly.CloseAsync(_replyChannel).ConfigureAwait(false);
         }
 

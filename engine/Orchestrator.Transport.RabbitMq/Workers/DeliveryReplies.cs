@@ -19,6 +19,8 @@ internal sealed class DeliveryReplies(
     bool persistentReplies,
     TransportLog log) : IInvocationReplies
 {
+    private const string DirectReplyToPrefix = "amq.rabbitmq.reply-to";
+
     public ValueTask CompletedAsync(FunctionCompleted reply, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(reply);
@@ -45,7 +47,10 @@ internal sealed class DeliveryReplies(
             };
             try
             {
-                await publisher.BasicPublishAsync(string.Empty, replyTo, mandatory: true, properties, body, cancellationToken).ConfigureAwait(false);
+                // Mandatory only for a reply queue: the broker returns direct reply-to publishes as unroutable even
+                // when it delivered them (RabbitMQ 3.x), and a direct reply to a vanished engine is dropped either way.
+                var mandatory = !replyTo.StartsWith(DirectReplyToPrefix, StringComparison.Ordinal);
+                await publisher.BasicPublishAsync(string.Empty, replyTo, mandatory, properties, body, cancellationToken).ConfigureAwait(false);
             }
             catch (PublishException ex) when (ex.IsReturn)
             {

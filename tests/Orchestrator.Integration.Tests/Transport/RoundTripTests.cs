@@ -115,4 +115,28 @@ public sealed class RoundTripTests(BrokerFixture broker)
         var result = await runtime.Engine.RunAsync(workflow, new JsonObject());
         Assert.Equal(RunStatus.Completed, result.Status);
     }
+
+    [Fact]
+    public async Task Runtime_TriggersOff_RunsThroughTheBrokerAndLeavesTriggerQueuesAlone()
+    {
+        await using var scope = new BrokerScope(broker);
+        scope.Functions("add-one");
+        var queue = scope.Queue("not-for-cli-runs");
+        var (catalog, workflow) = Workflows.Parse($$$"""
+            document: { name: cli-run, version: 1.0.0 }
+            on:
+              - queue: {{{queue}}}
+            do:
+              - only: { call: add-one, with: { value: "{{ input.value }}" } }
+            """);
+        var functions = new FunctionRegistry().AddFunction("add-one", new AddFunction(1));
+        var options = scope.Options();
+        await using var runtime = await RabbitMqRuntime.StartAsync(RabbitMqRole.All, options, catalog, functions, new InMemoryRunStore(), ownsStore: true, consumeTriggers: false);
+
+        var result = await runtime.Engine.RunAsync(workflow, new JsonObject { ["value"] = 41 });
+
+        Assert.Equal(RunStatus.Completed, result.Status);
+        Assert.Equal(42, result.Output!["value"]!.GetValue<int>());
+        Assert.Empty(runtime.Triggers);
+    }
 }
