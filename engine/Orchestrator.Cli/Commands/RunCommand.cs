@@ -5,7 +5,9 @@ using Orchestrator.Core.History;
 using Orchestrator.Engine.Embedded;
 using Orchestrator.Engine.Loading;
 using Orchestrator.Engine.Services;
+using Orchestrator.Core.Interpreter;
 using Orchestrator.Stores.Sqlite;
+using Orchestrator.Transport.RabbitMq;
 using Orchestrator.Workers.Registry;
 
 namespace Orchestrator.Cli.Commands;
@@ -18,7 +20,7 @@ internal static class RunCommand
 
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
     {
-        var arguments = new Arguments(args, ["input", "store", "functions"], ["quiet", "no-services"]);
+        var arguments = new Arguments(args, ["input", "store", "functions", "rabbitmq"], ["quiet", "no-services"]);
         if (arguments.Positionals.Count != 1)
         {
             throw new UsageException("run needs exactly one workflow file: orchestrator run FILE [--input JSON|@file.json]");
@@ -31,6 +33,16 @@ internal static class RunCommand
         }
 
         var input = ReadInput(arguments.Option("input"));
+        Uri? broker;
+        try
+        {
+            broker = RabbitMqAddress.Resolve(arguments.Option("rabbitmq"));
+        }
+        catch (FormatException ex)
+        {
+            throw new UsageException(ex.Message);
+        }
+
         var functions = FunctionCatalog.Create();
         var folder = Path.GetDirectoryName(Path.GetFullPath(file))!;
         await using var pools = functions.AddFunctionFolders(FunctionCatalog.Folders(folder, arguments.Options("functions")));
@@ -52,8 +64,33 @@ internal static class RunCommand
         await using var services = arguments.Flag("no-services") ? null : await StartServicesAsync(folder, stderr, cancellationToken).ConfigureAwait(false);
         var store = new SqliteRunStore(StorePath.Resolve(arguments.Option("store")));
         var progress = arguments.Flag("quiet") ? null : new ConsoleProgress(stderr);
-        await using var runtime = new EmbeddedRuntime(loaded.Catalog, functions, store, ownsStore: true, observer: progress);
-        var result = await runtime.Engine.RunAsync(target, input, cancellationToken).ConfigureAwait(false);
+        RunResult result;
+        if (broker is null)
+        {
+            await using var runtime = new EmbeddedRuntime(loaded.Catalog, functions, store, ownsStore: true, observer: progress);
+            result = await runtime.Engine.RunAsync(target, input, cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            // Engine and a worker in this process, on the broker: other workers on the same queues share the calls.
+            RabbitMqRuntime runtime;
+            try
+            {
+                runtime = await RabbitMqRuntime.StartForRunAsync(broker, loaded.Catalog, functions, store, progress, cancellationToken).ConfigureAwait(false);
+            }
+            catch (RabbitMQ.Client.Exceptions.BrokerUnreachableException)
+            {
+                await store.DisposeAsync().ConfigureAwait(false);
+                await stderr.WriteLineAsync($"orchestrator: no RabbitMQ answers at {RabbitMqAddress.Redact(broker)}").ConfigureAwait(false);
+                return ExitCodes.Failed;
+            }
+
+            await using (runtime.ConfigureAwait(false))
+            {
+                result = await runtime.Engine.RunAsync(target, input, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
         if (result.Status == RunStatus.Completed)
         {
             await stdout.WriteLineAsync(result.Output?.ToJsonString(Indented) ?? "null").ConfigureAwait(false);

@@ -7,6 +7,10 @@ internal sealed class CliRunner : IDisposable
 {
     private readonly string _folder = Directory.CreateTempSubdirectory("orchestrator-cli-").FullName;
 
+    // These tests are about the embedded deployment: a broker named in the environment (tests/run-all.sh starts
+    // one for the integration tests) must not move their runs onto RabbitMQ.
+    static CliRunner() => Environment.SetEnvironmentVariable("ORCHESTRATOR_RABBITMQ", null);
+
     public string Store => Path.Combine(_folder, "runs.db");
 
     public async Task<(int Exit, string Stdout, string Stderr)> RunAsync(params string[] args)
