@@ -211,14 +211,17 @@ public static partial class WorkflowParser
             }
 
             var map = YamlMap.Read(mapping, context);
-            map.RejectUnknownKeys(context, "trigger", ["queue"]);
+            map.RejectUnknownKeys(context, "trigger", ["queue", "prefetch", "concurrency", "correlation"]);
+            var prefetch = map["prefetch"] is { } p ? ValueReader.ReadInt(p, context, "prefetch", 1) : null;
+            var concurrency = map["concurrency"] is { } c ? ValueReader.ReadInt(c, context, "concurrency", 1) : null;
+            var correlation = map["correlation"] is { } k ? ValueReader.ReadExpression(k, context, "correlation")?.Text : null;
             if (map["queue"] is not { } queue)
             {
                 context.Error(item, "a trigger needs 'queue': the RabbitMQ queue whose messages start runs");
             }
             else if (ValueReader.ReadString(queue, context, "queue") is { } name)
             {
-                triggers.Add(new TriggerDefinition("queue", name, context.At(item)));
+                triggers.Add(new TriggerDefinition("queue", name, context.At(item), prefetch, concurrency, correlation));
             }
         }
 

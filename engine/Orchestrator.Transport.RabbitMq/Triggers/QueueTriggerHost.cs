@@ -56,7 +56,12 @@ internal sealed class QueueTriggerHost : IAsyncDisposable
                     throw new ArgumentException($"queue '{trigger.Target}' triggers both {other.Workflow.Name} and {workflow.Name}; a queue can start one workflow (publish to two queues, or fan out with an exchange)");
                 }
 
-                var chosen = options?.Invoke(workflow, trigger) ?? QueueTriggerOptions.Default;
+                var chosen = options?.Invoke(workflow, trigger) ?? new QueueTriggerOptions
+                {
+                    Prefetch = trigger.Prefetch ?? QueueTriggerOptions.Default.Prefetch,
+                    Concurrency = trigger.Concurrency ?? QueueTriggerOptions.Default.Concurrency,
+                    Correlation = trigger.Correlation,
+                };
                 if (chosen.Prefetch is < 1 or > ushort.MaxValue || chosen.Concurrency < 1)
                 {
                     throw new ArgumentException($"queue trigger '{trigger.Target}' of {workflow.Name}: prefetch must be 1 to 65535 and concurrency at least 1");

@@ -190,7 +190,7 @@ public sealed partial class InvalidWorkflowTests
             do:
               - a: { set: 1 }
             """,
-            "wf.yaml:3:5: error: unknown key 'topic' in trigger (allowed: queue)"
+            "wf.yaml:3:5: error: unknown key 'topic' in trigger (allowed: queue, prefetch, concurrency, correlation)"
         },
         {
             "trigger is a bare queue name",
