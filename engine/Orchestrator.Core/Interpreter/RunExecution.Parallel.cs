@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text.Json.Nodes;
 using Orchestrator.Contracts;
 using Orchestrator.Core.Definitions;
@@ -39,12 +40,12 @@ internal sealed partial class RunExecution
             }
         }
 
-        await Task.WhenAll(branches.Select(b => b.Run)).ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default).ConfigureAwait(false);
+        await WhenAllSettled(branches.Select(b => b.Run));
         cancellationToken.ThrowIfCancellationRequested();
 
         if (fork.Compete)
         {
-            var winner = branches.FirstOrDefault(b => b.Run.IsCompletedSuccessfully && !WasCancelledLoser(b.Run));
+            var winner = branches.FirstOrDefault(b => b.Run.IsCompletedSuccessfully);
             if (winner.Run is null)
             {
                 throw (Exception?)FirstFailure(branches.Select(b => b.Run)) ?? new OperationCanceledException(cancellationToken);
@@ -69,8 +70,6 @@ internal sealed partial class RunExecution
         // A branch that ended the run (an 'output' task, 'then: end') decides the run's output.
         var ended = branches.Select(b => b.Run.Result).FirstOrDefault(r => r.Ended);
         return ended.Ended ? ended : new StepOutcome(results, fork.Then);
-
-        static bool WasCancelledLoser(Task<StepOutcome> run) => run.IsCanceled;
     }
 
     private async Task<StepOutcome> ForAsync(ForTask loop, StepContext step, CancellationToken cancellationToken)
@@ -119,7 +118,7 @@ internal sealed partial class RunExecution
         }
 
         var iterations = Enumerable.Range(0, items.Count).Select(IterateAsync).ToList();
-        await Task.WhenAll(iterations).ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default).ConfigureAwait(false);
+        await WhenAllSettled(iterations);
         cancellationToken.ThrowIfCancellationRequested();
         if (FirstFailure(iterations) is { } failure)
         {
@@ -143,6 +142,10 @@ internal sealed partial class RunExecution
         var ended = results.FirstOrDefault(r => r.Ended);
         return ended.Ended ? ended : new StepOutcome(new JsonArray([.. results.Select(r => r.Value?.DeepClone())]), loop.Then);
     }
+
+    /// <summary>Waits until every task has finished, failed or been cancelled; the caller inspects them.</summary>
+    private static ConfiguredTaskAwaitable WhenAllSettled(IEnumerable<Task> tasks) =>
+        Task.WhenAll(tasks).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
 
     private static WorkflowFailureException? FirstFailure(IEnumerable<Task> tasks) =>
         tasks.Where(t => t.IsFaulted).Select(t => t.Exception!.InnerException).OfType<WorkflowFailureException>().FirstOrDefault();

@@ -43,7 +43,7 @@ public static partial class WorkflowParser
         }
         catch (YamlException ex)
         {
-            context.Error(context.At(ex.Start), "invalid YAML: " + CleanYamlMessage(ex));
+            context.Error(context.At(ex.Start), "invalid YAML: " + YamlSyntax.CleanMessage(ex));
             return new ParseResult(null, context.Diagnostics);
         }
         catch (InvalidOperationException)
@@ -226,17 +226,6 @@ public static partial class WorkflowParser
         }
 
         return triggers;
-    }
-
-    private static string CleanYamlMessage(YamlException ex)
-    {
-        // YamlDotNet prefixes "(Line: 3, Col: 5, Idx: 20) - (Line: …): "; the diagnostic already says where.
-        var message = ex.InnerException is YamlException inner ? inner.Message : ex.Message;
-        var cut = message.LastIndexOf("): ", StringComparison.Ordinal);
-        message = (cut >= 0 ? message[(cut + 3)..] : message).Trim();
-        return message.StartsWith("Duplicate key ", StringComparison.Ordinal)
-            ? $"duplicate key '{message["Duplicate key ".Length..]}'"
-            : message;
     }
 
     [GeneratedRegex(@"^[a-z][a-z0-9.\-]*$", RegexOptions.CultureInvariant)]

@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using Orchestrator.Core.Definitions;
 using Orchestrator.Core.Validation;
 using YamlDotNet.Core;
@@ -11,11 +10,10 @@ namespace Orchestrator.Core.Parsing;
 /// badly or not at all: an unclosed <c>[</c> or <c>{</c> (at the bracket that opened it), tab indentation (at the
 /// tab), and anchors/aliases, which workflows do not support (a self-referencing alias would never end).
 /// </summary>
-internal static partial class YamlPrecheck
+internal static class YamlPrecheck
 {
     public static Diagnostic? Check(string yaml, string file)
     {
-        var openFlows = new Stack<Mark>();
         var parser = new Parser(new StringReader(yaml));
         try
         {
@@ -27,25 +25,15 @@ internal static partial class YamlPrecheck
                         return At(file, alias.Start, $"YAML aliases (*{alias.Value}) are not supported in workflows; repeat the value instead");
                     case NodeEvent { Anchor.IsEmpty: false } anchored:
                         return At(file, anchored.Start, $"YAML anchors (&{anchored.Anchor}) are not supported in workflows; repeat the value instead");
-                    case SequenceStart { Style: SequenceStyle.Flow } sequence:
-                        openFlows.Push(sequence.Start);
-                        break;
-                    case MappingStart { Style: MappingStyle.Flow } mapping:
-                        openFlows.Push(mapping.Start);
-                        break;
-                    case SequenceEnd or MappingEnd when openFlows.Count > 0 && parser.Current.Start.Index > openFlows.Peek().Index:
-                        openFlows.Pop();
-                        break;
                 }
             }
         }
-        catch (YamlException ex) when (TabIndented(yaml) is { } tab && ex.Message.Contains("tab", StringComparison.OrdinalIgnoreCase))
+        catch (YamlException ex) when (YamlSyntax.FindTabIndent(yaml) is { } tab && ex.Message.Contains("tab", StringComparison.OrdinalIgnoreCase))
         {
             return new Diagnostic(new SourceLocation(file, tab.Line, tab.Column), "invalid YAML: a tab is used for indentation; indent with spaces");
         }
-        catch (Exception ex) when (openFlows.Count > 0 && (ex is InvalidOperationException || ex.Message.Contains("flow", StringComparison.OrdinalIgnoreCase)))
+        catch (Exception ex) when ((ex is YamlException or InvalidOperationException) && YamlSyntax.FindUnclosedFlow(yaml) is { } open)
         {
-            var open = openFlows.Peek();
             var bracket = yaml[(int)open.Index];
             return At(file, open, $"invalid YAML: this '{bracket}' is never closed (expected '{(bracket == '[' ? ']' : '}')}')");
         }
@@ -64,23 +52,4 @@ internal static partial class YamlPrecheck
 
     private static Diagnostic At(string file, Mark mark, string message) =>
         new(new SourceLocation(file, Math.Max(1, (int)mark.Line), Math.Max(1, (int)mark.Column)), message);
-
-    private static (int Line, int Column)? TabIndented(string yaml)
-    {
-        var lines = yaml.Split('\n');
-        for (var i = 0; i < lines.Length; i++)
-        {
-            var indent = LeadingWhitespace().Match(lines[i]).Value;
-            var tab = indent.IndexOf('\t', StringComparison.Ordinal);
-            if (tab >= 0)
-            {
-                return (i + 1, tab + 1);
-            }
-        }
-
-        return null;
-    }
-
-    [GeneratedRegex(@"^[ \t]*", RegexOptions.CultureInvariant)]
-    private static partial Regex LeadingWhitespace();
 }
