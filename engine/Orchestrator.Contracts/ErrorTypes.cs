@@ -26,4 +26,7 @@ public static class ErrorTypes
 
     /// <summary>The run was cancelled from outside (Ctrl+C, shutdown).</summary>
     public const string Cancelled = "cancelled";
+
+    /// <summary>An <c>emit</c> could not publish its event (the broker refused it or cannot be reached); retryable.</summary>
+    public const string Emit = "emit";
 }

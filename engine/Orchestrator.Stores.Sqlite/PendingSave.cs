@@ -13,13 +13,13 @@ namespace Orchestrator.Stores.Sqlite;
 /// Being its own <see cref="IValueTaskSource"/> saves the Task and TaskCompletionSource a save would otherwise
 /// allocate; each instance is used once, so the usual ValueTask rules are all a caller must respect.
 /// </remarks>
-internal sealed class PendingSave : IValueTaskSource
+internal sealed class PendingSave : PendingWrite, IValueTaskSource
 {
     // Continuations run on the thread pool so that the writer thread never runs callers' code
     // (a caller awaiting here might go on to start its next step, or block).
     private ManualResetValueTaskSourceCore<bool> _completion = new() { RunContinuationsAsynchronously = true };
 
-    private PendingSave(RunRecord run, string? input, string? output, string? error, IReadOnlyList<HistoryEvent> events, string?[] eventData)
+    private PendingSave(RunRecord run, string? input, string? output, string? error, IReadOnlyList<HistoryEvent> events, string?[] eventData, long[] consumed)
     {
         Run = run;
         Input = input;
@@ -27,6 +27,7 @@ internal sealed class PendingSave : IValueTaskSource
         Error = error;
         Events = events;
         EventData = eventData;
+        Consumed = consumed;
     }
 
     public RunRecord Run { get; }
@@ -41,6 +42,9 @@ internal sealed class PendingSave : IValueTaskSource
 
     /// <summary>Each event's <see cref="HistoryEvent.Data"/> as JSON text, by index.</summary>
     public string?[] EventData { get; }
+
+    /// <summary>Inbox ids to delete in the same transaction; usually empty.</summary>
+    public long[] Consumed { get; }
 
     /// <summary>Checks the changes belong together and serializes their JSON.</summary>
     /// <exception cref="ArgumentException">An event belongs to another run, or sequences do not increase.</exception>
@@ -72,14 +76,18 @@ internal sealed class PendingSave : IValueTaskSource
             eventData[i] = e.Data?.ToJsonString();
         }
 
-        return new PendingSave(run, run.Input?.ToJsonString(), run.Output?.ToJsonString(), run.Error?.ToJsonString(), events, eventData);
+        // Copied, like the JSON: what is deleted is what the caller passed, whatever it does with its list later.
+        long[] consumed = changes.Consumed is { Count: > 0 } ids ? [.. ids] : [];
+        return new PendingSave(run, run.Input?.ToJsonString(), run.Output?.ToJsonString(), run.Error?.ToJsonString(), events, eventData, consumed);
     }
 
     public ValueTask AsValueTask() => new(this, _completion.Version);
 
-    public void Complete() => _completion.SetResult(true);
+    public override int WriteRows(SqliteBatchWriter writer) => writer.WriteSave(this);
 
-    public void Fail(Exception error) => _completion.SetException(error);
+    public override void Complete() => _completion.SetResult(true);
+
+    public override void Fail(Exception error) => _completion.SetException(error);
 
     void IValueTaskSource.GetResult(short token) => _completion.GetResult(token);
 

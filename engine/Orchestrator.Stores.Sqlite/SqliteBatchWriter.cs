@@ -1,10 +1,11 @@
 using Microsoft.Data.Sqlite;
+using Orchestrator.Core.History;
 
 namespace Orchestrator.Stores.Sqlite;
 
 /// <summary>
 /// The writer's side of group commit: one connection and its prepared statements, used by one thread at a time,
-/// writing a whole batch of saves in one transaction.
+/// writing a whole batch of saves (and the rarer inbox and lease writes queued among them) in one transaction.
 /// </summary>
 /// <remarks>
 /// Statements are prepared once and only their parameters are rebound per row, so no SQL is parsed on the hot path.
@@ -15,10 +16,11 @@ internal sealed class SqliteBatchWriter : IDisposable
 {
     // A run's workflow, version, start and input are fixed when it starts, so later saves only update what can
     // change; leaving started_at alone also spares the newest-first index a delete and insert on every save
-    // (measured ~10% off a lone save).
+    // (measured ~10% off a lone save). Owner and lease are written by the insert only: afterwards they belong to
+    // renewals and claims, which a late save of the previous owner must not undo.
     private const string UpsertRunSql = """
-        INSERT INTO runs (id, workflow, version, status, started_at, ended_at, input, output, error)
-        VALUES ($id, $workflow, $version, $status, $started_at, $ended_at, $input, $output, $error)
+        INSERT INTO runs (id, workflow, version, status, started_at, ended_at, input, output, error, owner, lease_until)
+        VALUES ($id, $workflow, $version, $status, $started_at, $ended_at, $input, $output, $error, $owner, $lease_until)
         ON CONFLICT (id) DO UPDATE SET
             status = excluded.status,
             ended_at = excluded.ended_at,
@@ -31,12 +33,38 @@ internal sealed class SqliteBatchWriter : IDisposable
         VALUES ($run_id, $seq, $ts, $kind, $step_path, $attempt, $data);
         """;
 
+    // A message consumed twice (or never stored) deletes nothing: not an error.
+    private const string DeleteMessageSql = "DELETE FROM inbox WHERE id = $id;";
+
+    private const string InsertMessageSql = """
+        INSERT INTO inbox (channel, received_at, message) VALUES ($channel, $received_at, $message) RETURNING id;
+        """;
+
+    private static readonly string Running = SqliteCodec.ToColumn(RunStatus.Running);
+
+    private static readonly string RenewLeasesSql = $"""
+        UPDATE runs SET lease_until = $until WHERE status = '{Running}' AND owner = $owner;
+        """;
+
+    // One statement, in the writer's IMMEDIATE transaction: two engines claiming at once never both get a run.
+    // Looks only at running runs, through the (status, lease_until) index. A NULL lease (a file migrated from
+    // version 1) counts as expired.
+    private static readonly string ClaimExpiredSql = $"""
+        UPDATE runs SET owner = $owner, lease_until = $until
+        WHERE status = '{Running}' AND (lease_until IS NULL OR lease_until < $now)
+        RETURNING {SqliteRunReader.RunColumns};
+        """;
+
     private readonly SqliteConnection _connection;
     private readonly SqliteCommand _begin;
     private readonly SqliteCommand _commit;
     private readonly SqliteCommand _rollback;
     private readonly SqliteCommand _upsertRun;
     private readonly SqliteCommand _insertEvent;
+    private readonly SqliteCommand _deleteMessage;
+    private readonly SqliteCommand _insertMessage;
+    private readonly SqliteCommand _renewLeases;
+    private readonly SqliteCommand _claimExpired;
 
     private readonly SqliteParameter _runId;
     private readonly SqliteParameter _runWorkflow;
@@ -47,6 +75,7 @@ internal sealed class SqliteBatchWriter : IDisposable
     private readonly SqliteParameter _runInput;
     private readonly SqliteParameter _runOutput;
     private readonly SqliteParameter _runError;
+    private readonly SqliteParameter _runLeaseUntil;
 
     private readonly SqliteParameter _eventRunId;
     private readonly SqliteParameter _eventSeq;
@@ -56,8 +85,22 @@ internal sealed class SqliteBatchWriter : IDisposable
     private readonly SqliteParameter _eventAttempt;
     private readonly SqliteParameter _eventData;
 
-    public SqliteBatchWriter(string connectionString)
+    private readonly SqliteParameter _deleteMessageId;
+    private readonly SqliteParameter _messageChannel;
+    private readonly SqliteParameter _messageReceivedAt;
+    private readonly SqliteParameter _messageText;
+    private readonly SqliteParameter _renewUntil;
+    private readonly SqliteParameter _claimNow;
+    private readonly SqliteParameter _claimUntil;
+
+    private readonly long _leaseTicks;
+
+    /// <param name="connectionString">The file, opened read-write.</param>
+    /// <param name="owner">Written on the runs this writer inserts, renews and claims.</param>
+    /// <param name="leaseDuration">A new run's lease: from its start.</param>
+    public SqliteBatchWriter(string connectionString, string owner, TimeSpan leaseDuration)
     {
+        _leaseTicks = leaseDuration.Ticks;
         _connection = new SqliteConnection(connectionString);
         try
         {
@@ -80,6 +123,8 @@ internal sealed class SqliteBatchWriter : IDisposable
             _runInput = Add(_upsertRun, "$input", SqliteType.Text);
             _runOutput = Add(_upsertRun, "$output", SqliteType.Text);
             _runError = Add(_upsertRun, "$error", SqliteType.Text);
+            Add(_upsertRun, "$owner", SqliteType.Text).Value = owner;
+            _runLeaseUntil = Add(_upsertRun, "$lease_until", SqliteType.Integer);
 
             _insertEvent = Prepare(InsertEventSql);
             _eventRunId = Add(_insertEvent, "$run_id", SqliteType.Text);
@@ -89,6 +134,23 @@ internal sealed class SqliteBatchWriter : IDisposable
             _eventStepPath = Add(_insertEvent, "$step_path", SqliteType.Text);
             _eventAttempt = Add(_insertEvent, "$attempt", SqliteType.Integer);
             _eventData = Add(_insertEvent, "$data", SqliteType.Text);
+
+            _deleteMessage = Prepare(DeleteMessageSql);
+            _deleteMessageId = Add(_deleteMessage, "$id", SqliteType.Integer);
+
+            _insertMessage = Prepare(InsertMessageSql);
+            _messageChannel = Add(_insertMessage, "$channel", SqliteType.Text);
+            _messageReceivedAt = Add(_insertMessage, "$received_at", SqliteType.Integer);
+            _messageText = Add(_insertMessage, "$message", SqliteType.Text);
+
+            _renewLeases = Prepare(RenewLeasesSql);
+            _renewUntil = Add(_renewLeases, "$until", SqliteType.Integer);
+            Add(_renewLeases, "$owner", SqliteType.Text).Value = owner;
+
+            _claimExpired = Prepare(ClaimExpiredSql);
+            _claimNow = Add(_claimExpired, "$now", SqliteType.Integer);
+            _claimUntil = Add(_claimExpired, "$until", SqliteType.Integer);
+            Add(_claimExpired, "$owner", SqliteType.Text).Value = owner;
         }
         catch
         {
@@ -102,15 +164,15 @@ internal sealed class SqliteBatchWriter : IDisposable
     /// transaction of its own, so one bad save (say, a duplicate sequence) fails only its caller.
     /// </summary>
     /// <returns>How many rows were committed.</returns>
-    public int Write(List<PendingSave> batch)
+    public int Write(List<PendingWrite> batch)
     {
         var rows = 0;
         try
         {
             _begin.ExecuteNonQuery();
-            foreach (var save in batch)
+            foreach (var write in batch)
             {
-                rows += WriteRows(save);
+                rows += write.WriteRows(this);
             }
 
             _commit.ExecuteNonQuery();
@@ -128,9 +190,9 @@ internal sealed class SqliteBatchWriter : IDisposable
             return WriteEachAlone(batch);
         }
 
-        foreach (var save in batch)
+        foreach (var write in batch)
         {
-            save.Complete();
+            write.Complete();
         }
 
         return rows;
@@ -143,49 +205,57 @@ internal sealed class SqliteBatchWriter : IDisposable
         _rollback.Dispose();
         _upsertRun.Dispose();
         _insertEvent.Dispose();
+        _deleteMessage.Dispose();
+        _insertMessage.Dispose();
+        _renewLeases.Dispose();
+        _claimExpired.Dispose();
 
         // Closing the last connection checkpoints the WAL into the main file and removes it.
         _connection.Dispose();
     }
 
-    private int WriteEachAlone(List<PendingSave> batch)
+    private int WriteEachAlone(List<PendingWrite> batch)
     {
         var committed = 0;
-        foreach (var save in batch)
+        foreach (var write in batch)
         {
             int rows;
             try
             {
                 _begin.ExecuteNonQuery();
-                rows = WriteRows(save);
+                rows = write.WriteRows(this);
                 _commit.ExecuteNonQuery();
             }
             catch (Exception error)
             {
                 TryRollback();
-                save.Fail(error);
+                write.Fail(error);
                 continue;
             }
 
             committed += rows;
-            save.Complete();
+            write.Complete();
         }
 
         return committed;
     }
 
-    private int WriteRows(PendingSave save)
+    /// <summary>Writes a save's run row, events and consumed-message deletions. Inside <see cref="Write"/> only.</summary>
+    /// <returns>How many rows it wrote.</returns>
+    public int WriteSave(PendingSave save)
     {
         var run = save.Run;
         _runId.Value = run.Id;
         _runWorkflow.Value = run.Workflow;
         _runVersion.Value = run.Version;
         _runStatus.Value = SqliteCodec.ToColumn(run.Status);
-        _runStartedAt.Value = SqliteCodec.ToColumn(run.StartedAt);
+        var started = SqliteCodec.ToColumn(run.StartedAt);
+        _runStartedAt.Value = started;
         _runEndedAt.Value = run.EndedAt is { } ended ? SqliteCodec.ToColumn(ended) : DBNull.Value;
         _runInput.Value = (object?)save.Input ?? DBNull.Value;
         _runOutput.Value = (object?)save.Output ?? DBNull.Value;
         _runError.Value = (object?)save.Error ?? DBNull.Value;
+        _runLeaseUntil.Value = started + _leaseTicks;
         _upsertRun.ExecuteNonQuery();
 
         var events = save.Events;
@@ -202,7 +272,58 @@ internal sealed class SqliteBatchWriter : IDisposable
             _insertEvent.ExecuteNonQuery();
         }
 
-        return 1 + events.Count;
+        var consumed = save.Consumed;
+        for (var i = 0; i < consumed.Length; i++)
+        {
+            _deleteMessageId.Value = consumed[i];
+            _deleteMessage.ExecuteNonQuery();
+        }
+
+        return 1 + events.Count + consumed.Length;
+    }
+
+    /// <summary>Inserts an inbox message. Inside <see cref="Write"/> only.</summary>
+    /// <returns>Its id (final once the transaction commits) and the row count.</returns>
+    public (long Id, int Rows) AddMessage(string channel, long receivedAt, string message)
+    {
+        _messageChannel.Value = channel;
+        _messageReceivedAt.Value = receivedAt;
+        _messageText.Value = message;
+        var id = (long)_insertMessage.ExecuteScalar()!;
+        return (id, 1);
+    }
+
+    /// <summary>Extends this owner's running leases. Inside <see cref="Write"/> only.</summary>
+    /// <returns>How many runs it renewed, twice (result and row count).</returns>
+    public (int Renewed, int Rows) RenewLeases(long until)
+    {
+        _renewUntil.Value = until;
+        var renewed = _renewLeases.ExecuteNonQuery();
+        return (renewed, renewed);
+    }
+
+    /// <summary>Takes over every running run whose lease ended before <paramref name="now"/>. Inside <see cref="Write"/> only.</summary>
+    /// <returns>The runs, oldest start first, and the row count.</returns>
+    public (IReadOnlyList<RunRecord> Runs, int Rows) ClaimExpired(long now, long until)
+    {
+        _claimNow.Value = now;
+        _claimUntil.Value = until;
+        var runs = new List<RunRecord>();
+        using (var reader = _claimExpired.ExecuteReader())
+        {
+            while (reader.Read())
+            {
+                runs.Add(SqliteRunReader.ReadRun(reader));
+            }
+        }
+
+        // RETURNING gives no order.
+        runs.Sort(static (a, b) =>
+        {
+            var byStart = a.StartedAt.CompareTo(b.StartedAt);
+            return byStart != 0 ? byStart : string.CompareOrdinal(a.Id, b.Id);
+        });
+        return (runs, runs.Count);
     }
 
     private void TryRollback()

@@ -45,6 +45,8 @@ internal static class SqliteCodec
         HistoryEventKind.RunCompleted => "RunCompleted",
         HistoryEventKind.RunFailed => "RunFailed",
         HistoryEventKind.RunCancelled => "RunCancelled",
+        HistoryEventKind.RunSuspended => "RunSuspended",
+        HistoryEventKind.RunResumed => "RunResumed",
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown history event kind."),
     };
 
@@ -62,6 +64,8 @@ internal static class SqliteCodec
         "RunCompleted" => HistoryEventKind.RunCompleted,
         "RunFailed" => HistoryEventKind.RunFailed,
         "RunCancelled" => HistoryEventKind.RunCancelled,
+        "RunSuspended" => HistoryEventKind.RunSuspended,
+        "RunResumed" => HistoryEventKind.RunResumed,
         _ => throw new InvalidDataException($"Unknown history event kind '{value}' in the run database."),
     };
 }

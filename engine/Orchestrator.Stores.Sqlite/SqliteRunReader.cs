@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Microsoft.Data.Sqlite;
+using Orchestrator.Core.Events;
 using Orchestrator.Core.History;
 
 namespace Orchestrator.Stores.Sqlite;
@@ -7,7 +8,8 @@ namespace Orchestrator.Stores.Sqlite;
 /// <summary>The store's queries. They run on reader connections, never the writer's, so reads never wait for a batch.</summary>
 internal static class SqliteRunReader
 {
-    private const string RunColumns = "id, workflow, version, status, started_at, ended_at, input, output, error";
+    /// <summary>The columns <see cref="ReadRun"/> reads, in its order.</summary>
+    public const string RunColumns = "id, workflow, version, status, started_at, ended_at, input, output, error";
 
     public static async Task<IReadOnlyList<RunRecord>> ListRunsAsync(SqliteConnection connection, int limit, CancellationToken cancellationToken)
     {
@@ -85,11 +87,33 @@ internal static class SqliteRunReader
         return events;
     }
 
+    public static async Task<IReadOnlyList<InboxMessage>> ListMessagesAsync(SqliteConnection connection, CancellationToken cancellationToken)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT id, channel, received_at, message FROM inbox ORDER BY id;";
+
+        var messages = new List<InboxMessage>();
+        using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            var id = reader.GetInt64(0);
+            if (JsonNode.Parse(reader.GetString(3)) is not JsonObject message)
+            {
+                throw new InvalidDataException($"Inbox message {id} in the run database is not a JSON object.");
+            }
+
+            messages.Add(new InboxMessage(id, reader.GetString(1), message, SqliteCodec.ToTimestamp(reader.GetInt64(2))));
+        }
+
+        return messages;
+    }
+
     /// <summary>The message every store uses, so the CLI can show it as is.</summary>
     public static InvalidOperationException AmbiguousPrefix(string prefix) =>
         new($"run id prefix '{prefix}' is ambiguous");
 
-    private static RunRecord ReadRun(SqliteDataReader reader) => new(
+    /// <summary>A run from a row of <see cref="RunColumns"/>.</summary>
+    public static RunRecord ReadRun(SqliteDataReader reader) => new(
         reader.GetString(0),
         reader.GetString(1),
         reader.GetString(2),

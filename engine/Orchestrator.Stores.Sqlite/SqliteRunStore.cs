@@ -1,11 +1,14 @@
+using System.Text.Json.Nodes;
 using System.Threading.Channels;
 using Microsoft.Data.Sqlite;
+using Orchestrator.Core.Events;
 using Orchestrator.Core.History;
 
 namespace Orchestrator.Stores.Sqlite;
 
 /// <summary>
-/// Keeps runs and their history in one SQLite file (WAL mode), for an engine that runs on one machine.
+/// Keeps runs, their history and the inbox of messages waiting for <c>listen</c> steps in one SQLite file (WAL mode),
+/// for engines on one machine.
 /// </summary>
 /// <remarks>
 /// <para>
@@ -18,14 +21,25 @@ namespace Orchestrator.Stores.Sqlite;
 /// power loss can lose the last commits, never corrupt the file. Reads use their own pooled connections and see
 /// every save that has completed.
 /// </para>
-/// <para>Only one store should write to a given file at a time; a second process waits for the write lock.</para>
+/// <para>
+/// Inbox messages, lease renewals and claims go through the same queue and writer as saves, so they commit in
+/// order with them and the file keeps one writing connection per store. A save deletes the inbox messages it
+/// consumed in its own transaction.
+/// </para>
+/// <para>
+/// Several stores (processes) may share a file: each transaction takes the write lock (a second writer waits for
+/// it), and the leases (<see cref="IRunLeases"/>) say which store drives each running run.
+/// </para>
 /// </remarks>
-public sealed class SqliteRunStore : IRunStore, IAsyncDisposable
+public sealed class SqliteRunStore : IRunStore, IEventInbox, IRunLeases, IAsyncDisposable
 {
+    /// <summary>The lease a store gives its runs unless told otherwise.</summary>
+    public static readonly TimeSpan DefaultLeaseDuration = TimeSpan.FromSeconds(60);
+
     // A bound on one transaction, so a burst never builds one unbounded transaction; the rest follow at once.
     private const int MaxBatch = 4096;
 
-    private readonly Channel<PendingSave> _queue = Channel.CreateUnbounded<PendingSave>(
+    private readonly Channel<PendingWrite> _queue = Channel.CreateUnbounded<PendingWrite>(
         new UnboundedChannelOptions { SingleReader = true, SingleWriter = false });
 
     private readonly SqliteBatchWriter _writer;
@@ -34,13 +48,28 @@ public sealed class SqliteRunStore : IRunStore, IAsyncDisposable
     private readonly Task _writerLoop;
     private int _disposed;
 
-    /// <summary>Opens the database at <paramref name="path"/>, creating the file, its folder and its tables as needed.</summary>
+    /// <summary>
+    /// Opens the database at <paramref name="path"/>, creating the file, its folder and its tables as needed, and
+    /// migrating a file of an older schema version in place.
+    /// </summary>
     /// <param name="path">The database file, e.g. <c>.orchestrator/runs.db</c>.</param>
+    /// <param name="leaseDuration">How long a lease lasts (<see cref="LeaseDuration"/>); default
+    /// <see cref="DefaultLeaseDuration"/>.</param>
+    /// <param name="owner">This store's <see cref="Owner"/>; default a new random id.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="leaseDuration"/> is not positive.</exception>
     /// <exception cref="SqliteException">The file cannot be opened or is not a database.</exception>
     /// <exception cref="InvalidOperationException">The file was written by a newer schema version.</exception>
-    public SqliteRunStore(string path)
+    public SqliteRunStore(string path, TimeSpan? leaseDuration = null, string? owner = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        LeaseDuration = leaseDuration ?? DefaultLeaseDuration;
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(LeaseDuration, TimeSpan.Zero, nameof(leaseDuration));
+        if (owner is not null)
+        {
+            ArgumentException.ThrowIfNullOrWhiteSpace(owner);
+        }
+
+        Owner = owner ?? Guid.NewGuid().ToString("N");
         DatabasePath = Path.GetFullPath(path);
         var folder = Path.GetDirectoryName(DatabasePath);
         if (!string.IsNullOrEmpty(folder))
@@ -56,7 +85,7 @@ public sealed class SqliteRunStore : IRunStore, IAsyncDisposable
             Mode = SqliteOpenMode.ReadWriteCreate,
             Pooling = false,
         }.ToString();
-        _writer = new SqliteBatchWriter(writeConnectionString);
+        _writer = new SqliteBatchWriter(writeConnectionString, Owner, LeaseDuration);
         try
         {
             _checkpointer = new SqliteCheckpointer(writeConnectionString);
@@ -80,13 +109,22 @@ public sealed class SqliteRunStore : IRunStore, IAsyncDisposable
     /// <summary>The full path of the database file.</summary>
     public string DatabasePath { get; }
 
+    /// <inheritdoc />
+    public string Owner { get; }
+
+    /// <inheritdoc />
+    public TimeSpan LeaseDuration { get; }
+
     /// <summary>
     /// Queues the changes for the next group commit; completes once they are committed, or faults with the
     /// reason they were not (other saves are unaffected).
     /// </summary>
     /// <remarks>
     /// A run's workflow, version, start time and input are taken from its first save; later saves update its
-    /// status, end time, output and error.
+    /// status, end time, output and error. The first save also stamps the run with <see cref="Owner"/> and a lease
+    /// until its start plus <see cref="LeaseDuration"/>; later saves leave owner and lease alone.
+    /// The inbox messages in <see cref="RunChanges.Consumed"/> are deleted in the same transaction (an id that is
+    /// already gone is no error), so a failed save consumes nothing.
     /// Saves are committed in the order this method is called (one queue, one writer), so a caller that calls it
     /// under its own lock gets its saves committed in that lock's order.
     /// <paramref name="cancellationToken"/> is honoured only before the changes are queued: once queued they will
@@ -100,6 +138,59 @@ public sealed class SqliteRunStore : IRunStore, IAsyncDisposable
         var save = PendingSave.Create(changes);
         ObjectDisposedException.ThrowIf(!_queue.Writer.TryWrite(save), this);
         return save.AsValueTask();
+    }
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// Queued for the next group commit like a save, and completes once committed. Ids come from an AUTOINCREMENT
+    /// key: increasing, and never reused after a message is consumed.
+    /// <paramref name="cancellationToken"/> is honoured only before the message is queued.
+    /// </remarks>
+    /// <exception cref="ObjectDisposedException">The store is disposed.</exception>
+    public Task<long> AddMessageAsync(string channel, JsonObject message, DateTimeOffset receivedAt, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(channel);
+        ArgumentNullException.ThrowIfNull(message);
+        cancellationToken.ThrowIfCancellationRequested();
+
+        // Serialized here, on the caller's thread, like a save's JSON.
+        var text = message.ToJsonString();
+        var at = SqliteCodec.ToColumn(receivedAt);
+        return Enqueue(new PendingOperation<long>(writer => writer.AddMessage(channel, at, text)));
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<InboxMessage>> ListMessagesAsync(CancellationToken cancellationToken)
+    {
+        var connection = await OpenReaderAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            return await SqliteRunReader.ListMessagesAsync(connection, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <inheritdoc />
+    /// <remarks>Committed through the writer's queue, in order with the saves queued before it.</remarks>
+    /// <exception cref="ObjectDisposedException">The store is disposed.</exception>
+    public Task RenewLeasesAsync(DateTimeOffset until, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var untilColumn = SqliteCodec.ToColumn(until);
+        return Enqueue(new PendingOperation<int>(writer => writer.RenewLeases(untilColumn)));
+    }
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// One UPDATE in a write transaction, so two stores claiming at once never get the same run. A lease that is
+    /// NULL (a run from a schema-version-1 file) counts as expired. The runs come oldest start first.
+    /// </remarks>
+    /// <exception cref="ObjectDisposedException">The store is disposed.</exception>
+    public Task<IReadOnlyList<RunRecord>> ClaimExpiredRunsAsync(DateTimeOffset now, DateTimeOffset until, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var nowColumn = SqliteCodec.ToColumn(now);
+        var untilColumn = SqliteCodec.ToColumn(until);
+        return Enqueue(new PendingOperation<IReadOnlyList<RunRecord>>(writer => writer.ClaimExpired(nowColumn, untilColumn)));
     }
 
     /// <inheritdoc />
@@ -162,7 +253,7 @@ public sealed class SqliteRunStore : IRunStore, IAsyncDisposable
     private async Task WriteLoopAsync()
     {
         var reader = _queue.Reader;
-        var batch = new List<PendingSave>(64);
+        var batch = new List<PendingWrite>(64);
         while (await reader.WaitToReadAsync().ConfigureAwait(false))
         {
             while (batch.Count < MaxBatch && reader.TryRead(out var save))
@@ -175,6 +266,12 @@ public sealed class SqliteRunStore : IRunStore, IAsyncDisposable
             batch.Clear();
             _checkpointer.Committed(rows);
         }
+    }
+
+    private Task<T> Enqueue<T>(PendingOperation<T> operation)
+    {
+        ObjectDisposedException.ThrowIf(!_queue.Writer.TryWrite(operation), this);
+        return operation.Task;
     }
 
     private async Task<SqliteConnection> OpenReaderAsync(CancellationToken cancellationToken)

@@ -11,6 +11,7 @@ internal static class CommandRouter
             "validate" => Task.FromResult(ValidateCommand.Run(rest, stdout, stderr)),
             "run" => RunCommand.RunAsync(rest, stdout, stderr, cancellationToken),
             "runs" => RunsCommand.RunAsync(rest, stdout, cancellationToken),
+            "resume" => ResumeCommand.RunAsync(rest, stdout, stderr, cancellationToken),
             "serve" => ServeCommand.RunAsync(rest, stdout, stderr, cancellationToken),
             "publish" => PublishCommand.RunAsync(rest, stdout, stderr, cancellationToken),
             "help" or "--help" or "-h" or null => Help(stdout),
@@ -33,6 +34,9 @@ internal static class CommandRouter
                     List recent runs, newest first.
               runs show ID [--store PATH]
                     Print a run's history: every step with status, attempts, start, duration, input and output.
+              resume DIR... [--store PATH] [--functions DIR]... [--quiet]
+                    Take up the unfinished runs whose engine stopped or died (lease expired), replay each from its
+                    history and drive it to its end. Ctrl+C suspends them again.
               serve [DIR...] [--role engine|worker|all] [--workflows DIR]... [--functions DIR]... [--rabbitmq URL]
                     [--store PATH] [--prefix NAME] [--drain SECONDS] [--quiet]
                     Serve through RabbitMQ until SIGTERM or Ctrl+C: an engine runs the workflows and consumes their

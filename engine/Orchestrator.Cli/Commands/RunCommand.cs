@@ -62,7 +62,7 @@ internal static class RunCommand
         }
 
         await using var services = arguments.Flag("no-services") ? null : await StartServicesAsync(folder, stderr, cancellationToken).ConfigureAwait(false);
-        var store = new SqliteRunStore(StorePath.Resolve(arguments.Option("store")));
+        var store = StorePath.Open(arguments.Option("store"));
         var progress = arguments.Flag("quiet") ? null : new ConsoleProgress(stderr);
         RunResult result;
         if (broker is null)

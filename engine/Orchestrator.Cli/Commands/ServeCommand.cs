@@ -81,7 +81,7 @@ internal static class ServeCommand
             stop.Cancel();
         });
 
-        IRunStore? store = role == RabbitMqRole.Worker ? null : new SqliteRunStore(StorePath.Resolve(arguments.Option("store")));
+        IRunStore? store = role == RabbitMqRole.Worker ? null : StorePath.Open(arguments.Option("store"));
         RabbitMqRuntime runtime;
         try
         {
@@ -147,7 +147,7 @@ internal static class ServeCommand
         }
     }
 
-    private static IEnumerable<string> FindFunctionFolders(string root) =>
+    internal static IEnumerable<string> FindFunctionFolders(string root) =>
         Directory.EnumerateDirectories(root, "functions", SearchOption.AllDirectories)
             .Where(f => !f.Split(Path.DirectorySeparatorChar).Any(part => part is "bin" or "obj" or "node_modules"));
 

@@ -38,4 +38,10 @@ public enum HistoryEventKind
 
     /// <summary>The run was cancelled from outside.</summary>
     RunCancelled,
+
+    /// <summary>The engine stopped while the run waited; the run stays running and resumes from its history.</summary>
+    RunSuspended,
+
+    /// <summary>An engine took the run up again after a stop or a crash; data: the owner. Steps then replay from history.</summary>
+    RunResumed,
 }

@@ -23,6 +23,14 @@ internal sealed partial class RunExecution
             throw;
         }
 
+        if (step.Replayed?.Outcome is { } recorded)
+        {
+            // Resumed: the call already ended before the engine stopped. Its events are in the history already.
+            journal.Record(HistoryEventKind.StepStarted, step.Path, step.Attempt, null);
+            journal.Record(recorded.Kind, step.Path, step.Attempt, recorded.Data);
+            return await ReplayAsync(recorded, step, call.Then, cancellationToken).ConfigureAwait(false);
+        }
+
         var runId = journal.Run.Id;
         var invocationId = string.Create(CultureInfo.InvariantCulture, $"{runId}.{Interlocked.Increment(ref _invocations)}");
         var deadline = call.Timeout is { } limit ? services.Time.GetUtcNow() + limit : (DateTimeOffset?)null;

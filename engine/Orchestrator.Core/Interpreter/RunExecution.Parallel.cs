@@ -48,6 +48,11 @@ internal sealed partial class RunExecution
             var winner = branches.FirstOrDefault(b => b.Run.IsCompletedSuccessfully);
             if (winner.Run is null)
             {
+                if (services.Suspension.Requested)
+                {
+                    throw new OperationCanceledException("the fork was suspended");
+                }
+
                 throw (Exception?)FirstFailure(branches.Select(b => b.Run)) ?? new OperationCanceledException(cancellationToken);
             }
 
@@ -59,6 +64,8 @@ internal sealed partial class RunExecution
         {
             throw failure;
         }
+
+        ThrowIfAnyStopped(branches.Select(b => b.Run));
 
         var results = new JsonObject();
         foreach (var (branch, scope, run) in branches)
@@ -125,6 +132,8 @@ internal sealed partial class RunExecution
             throw failure;
         }
 
+        ThrowIfAnyStopped(iterations);
+
         return Collect(results, loop);
     }
 
@@ -146,6 +155,15 @@ internal sealed partial class RunExecution
     /// <summary>Waits until every task has finished, failed or been cancelled; the caller inspects them.</summary>
     private static ConfiguredTaskAwaitable WhenAllSettled(IEnumerable<Task> tasks) =>
         Task.WhenAll(tasks).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+
+    /// <summary>A child stopped without its parent being cancelled: the engine is suspending the run.</summary>
+    private static void ThrowIfAnyStopped(IEnumerable<Task> tasks)
+    {
+        if (tasks.FirstOrDefault(t => t.IsCanceled || (t.IsFaulted && t.Exception!.InnerException is OperationCanceledException)) is { } stopped)
+        {
+            throw new OperationCanceledException("a branch was suspended");
+        }
+    }
 
     private static WorkflowFailureException? FirstFailure(IEnumerable<Task> tasks) =>
         tasks.Where(t => t.IsFaulted).Select(t => t.Exception!.InnerException).OfType<WorkflowFailureException>().FirstOrDefault();

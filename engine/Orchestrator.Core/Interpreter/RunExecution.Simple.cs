@@ -23,8 +23,20 @@ internal sealed partial class RunExecution
 
     private async Task<StepOutcome> WaitAsync(WaitTask task, StepContext step, CancellationToken cancellationToken)
     {
+        if (step.Replayed?.Outcome is { } recorded)
+        {
+            return await ReplayAsync(recorded, step, task.Then, cancellationToken).ConfigureAwait(false);
+        }
+
         await journal.FlushAsync(cancellationToken).ConfigureAwait(false);
-        await Task.Delay(task.Duration, services.Time, cancellationToken).ConfigureAwait(false);
+
+        // A resumed wait counts from its first start.
+        var left = step.Replayed is { } replayed ? replayed.StartedAt + task.Duration - services.Time.GetUtcNow() : task.Duration;
+        if (left > TimeSpan.Zero)
+        {
+            await DurableDelayAsync(left, cancellationToken).ConfigureAwait(false);
+        }
+
         return new StepOutcome(null, task.Then);
     }
 

@@ -17,7 +17,7 @@ internal sealed partial class RunExecution(RunJournal journal, EngineServices se
     private const int MaxStepsPerRun = 100_000;
 
     private int _stepsTaken;
-    private long _invocations;
+    private long _invocations = journal.Replay?.Invocations ?? 0;
 
     public RunJournal Journal => journal;
 
@@ -79,10 +79,12 @@ internal sealed partial class RunExecution(RunJournal journal, EngineServices se
 
     private async Task<StepOutcome> ExecuteAttemptAsync(TaskDefinition task, ExpressionScope scope, string path, int attempt, CancellationToken cancellationToken)
     {
-        using var timeout = task.Timeout is { } limit ? new CancellationTokenSource(limit, services.Time) : null;
+        // A resumed run's attempt that started before keeps its first start: its timeout counts from there.
+        var replayed = journal.Replay?.Peek(path, attempt);
+        using var timeout = task.Timeout is { } limit ? new CancellationTokenSource(Remaining(limit, replayed?.StartedAt), services.Time) : null;
         using var linked = timeout is null ? null : CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
         var token = linked?.Token ?? cancellationToken;
-        var step = new StepContext(task, scope, path, attempt);
+        var step = new StepContext(task, scope, path, attempt, replayed);
         try
         {
             var outcome = task switch
@@ -91,6 +93,11 @@ internal sealed partial class RunExecution(RunJournal journal, EngineServices se
                 _ => await ExecuteKindAsync(step, token).ConfigureAwait(false),
             };
             return outcome;
+        }
+        catch (OperationCanceledException) when (services.Suspension.Requested)
+        {
+            // The engine is stopping: record nothing, so that the resumed run takes this attempt up again.
+            throw;
         }
         catch (OperationCanceledException) when (timeout?.IsCancellationRequested == true && !cancellationToken.IsCancellationRequested)
         {
@@ -124,6 +131,8 @@ internal sealed partial class RunExecution(RunJournal journal, EngineServices se
                 ForTask loop => await ForAsync(loop, step, cancellationToken).ConfigureAwait(false),
                 TryTask attempt => await TryAsync(attempt, step, cancellationToken).ConfigureAwait(false),
                 RunTask run => await RunSubWorkflowAsync(run, step, cancellationToken).ConfigureAwait(false),
+                ListenTask listen => await ListenAsync(listen, step, cancellationToken).ConfigureAwait(false),
+                EmitTask emit => await EmitAsync(emit, step, cancellationToken).ConfigureAwait(false),
                 _ => throw new InvalidOperationException($"no executor for {step.Task.Kind}"),
             };
         }
@@ -149,17 +158,43 @@ internal sealed partial class RunExecution(RunJournal journal, EngineServices se
             delay = TimeSpan.FromTicks((long)(delay.Ticks * (0.5 + (services.Random() * 0.5))));
         }
 
-        journal.Record(HistoryEventKind.StepRetrying, path, failedAttempt, new JsonObject
+        var recorded = journal.Record(HistoryEventKind.StepRetrying, path, failedAttempt, new JsonObject
         {
             ["delayMs"] = delay.TotalMilliseconds,
             ["nextAttempt"] = failedAttempt + 1,
             ["error"] = ToJson(error),
         });
+        if (recorded is not null)
+        {
+            // Resumed: the delay was decided before the engine stopped; only what is left of it remains.
+            var decided = recorded.Data?["delayMs"] is JsonValue ms && ms.TryGetValue(out double value) ? TimeSpan.FromMilliseconds(value) : delay;
+            delay = recorded.Timestamp + decided - services.Time.GetUtcNow();
+        }
+
         await journal.FlushAsync(cancellationToken).ConfigureAwait(false);
         if (delay > TimeSpan.Zero)
         {
-            await Task.Delay(delay, services.Time, cancellationToken).ConfigureAwait(false);
+            await DurableDelayAsync(delay, cancellationToken).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>A wait that holds no thread and that an engine stop suspends (the resumed run waits what is left).</summary>
+    private async Task DurableDelayAsync(TimeSpan delay, CancellationToken cancellationToken)
+    {
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, services.Suspension.Waits);
+        await Task.Delay(delay, services.Time, linked.Token).ConfigureAwait(false);
+    }
+
+    /// <summary>What is left of <paramref name="limit"/> for an attempt that first started at <paramref name="startedAt"/> (never zero: a spent limit still fires).</summary>
+    private TimeSpan Remaining(TimeSpan limit, DateTimeOffset? startedAt)
+    {
+        if (startedAt is not { } start)
+        {
+            return limit;
+        }
+
+        var left = start + limit - services.Time.GetUtcNow();
+        return left > TimeSpan.Zero ? left : TimeSpan.FromTicks(1);
     }
 
     private static JsonNode? Evaluate(ValueTemplate template, StepContext step, CancellationToken cancellationToken) =>

@@ -4,4 +4,9 @@ using Orchestrator.Core.Expressions;
 namespace Orchestrator.Core.Interpreter;
 
 /// <summary>One attempt of one step: what it is, what it sees, where it is.</summary>
-internal sealed record StepContext(TaskDefinition Task, ExpressionScope Scope, string Path, int Attempt);
+/// <param name="Task">The step's definition.</param>
+/// <param name="Scope">The names it sees.</param>
+/// <param name="Path">Where it is in the run.</param>
+/// <param name="Attempt">1-based attempt number.</param>
+/// <param name="Replayed">When the run is resumed and this attempt ran before: how it went then.</param>
+internal sealed record StepContext(TaskDefinition Task, ExpressionScope Scope, string Path, int Attempt, ReplayedAttempt? Replayed = null);

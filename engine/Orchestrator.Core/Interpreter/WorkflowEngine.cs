@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Orchestrator.Contracts;
 using Orchestrator.Core.Definitions;
+using Orchestrator.Core.Events;
 using Orchestrator.Core.History;
 
 namespace Orchestrator.Core.Interpreter;
@@ -9,9 +10,10 @@ namespace Orchestrator.Core.Interpreter;
 /// Starts and drives runs. Every transition is recorded in the run's history and committed to the store
 /// before the run waits; function calls leave as <see cref="InvokeFunction"/> messages through the broker.
 /// </summary>
-public sealed partial class WorkflowEngine
+public sealed partial class WorkflowEngine : IDisposable
 {
     private readonly EngineServices _services;
+    private readonly RunSuspension _suspension = new();
 
     /// <summary>Creates an engine.</summary>
     /// <param name="catalog">The loaded workflows (for <c>run</c> tasks).</param>
@@ -21,6 +23,7 @@ public sealed partial class WorkflowEngine
     /// <param name="secrets">Reads a secret by name; default: environment variables.</param>
     /// <param name="random">Source of jitter in [0, 1); default <see cref="Random.Shared"/>.</param>
     /// <param name="observer">Sees events as they are recorded.</param>
+    /// <param name="events">Where <c>emit</c> publishes; default: this engine's own <see cref="Events"/> hub.</param>
     public WorkflowEngine(
         WorkflowCatalog catalog,
         InvocationBroker broker,
@@ -28,44 +31,81 @@ public sealed partial class WorkflowEngine
         TimeProvider? time = null,
         Func<string, string?>? secrets = null,
         Func<double>? random = null,
-        IRunObserver? observer = null)
+        IRunObserver? observer = null,
+        IEventPublisher? events = null)
     {
+        time ??= TimeProvider.System;
+        Events = store is IEventInbox inbox ? new EventHub(inbox, time) : null;
         _services = new EngineServices(
             catalog,
             broker,
             store,
-            time ?? TimeProvider.System,
+            time,
             secrets ?? Environment.GetEnvironmentVariable,
             random ?? Random.Shared.NextDouble,
-            observer);
+            observer,
+            Events,
+            events ?? (Events is null ? null : new LocalEventPublisher(Events)),
+            _suspension);
     }
+
+    /// <summary>Where messages for <c>listen</c> steps arrive; null when the store keeps no inbox.</summary>
+    public EventHub? Events { get; }
+
+    /// <summary>
+    /// Stops the runs that are in a durable wait (<c>listen</c>, <c>wait</c>, a retry's delay) where they are: they stay
+    /// running in the store and resume from their history on the next engine start (see <see cref="ResumeExpiredRunsAsync"/>).
+    /// Their completions end with status <see cref="RunStatus.Running"/>.
+    /// </summary>
+    public void SuspendWaitingRuns() => _suspension.SuspendWaits();
+
+    /// <summary>Stops every run where it is, as <see cref="SuspendWaitingRuns"/> does; calls in flight are sent again on resume.</summary>
+    public void SuspendAllRuns() => _suspension.SuspendAll();
+
+    /// <inheritdoc />
+    public void Dispose() => _suspension.Dispose();
 
     /// <summary>Runs <paramref name="workflow"/> to its end and returns how it ended. Never throws for workflow errors.</summary>
     public Task<RunResult> RunAsync(WorkflowDefinition workflow, JsonNode? input, CancellationToken cancellationToken = default) =>
         RunCoreAsync(workflow, input, null, _services, cancellationToken);
 
     // runId and services are StartAsync's seams (WorkflowEngine.Start.cs): a caller-chosen id, a store that reports the first commit.
-    private async Task<RunResult> RunCoreAsync(WorkflowDefinition workflow, JsonNode? input, string? runId, EngineServices services, CancellationToken cancellationToken)
+    private Task<RunResult> RunCoreAsync(WorkflowDefinition workflow, JsonNode? input, string? runId, EngineServices services, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(workflow);
         var time = services.Time;
         var run = new RunRecord(runId ?? Guid.CreateVersion7(time.GetUtcNow()).ToString("N"), workflow.Name, workflow.Version, RunStatus.Running, time.GetUtcNow(), null, input?.DeepClone(), null, null);
         var journal = new RunJournal(run, services.Store, time, services.Observer);
         journal.Record(HistoryEventKind.RunStarted, null, 0, new JsonObject { ["input"] = input?.DeepClone() });
+        return DriveAsync(workflow, journal, services, cancellationToken);
+    }
 
-        using var deadline = workflow.Timeout is { } limit ? new CancellationTokenSource(limit, time) : null;
-        using var linked = deadline is null ? null : CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
-        var token = linked?.Token ?? cancellationToken;
+    /// <summary>Executes a run from its start (a resumed one replays its history first) until it ends or is suspended.</summary>
+    private async Task<RunResult> DriveAsync(WorkflowDefinition workflow, RunJournal journal, EngineServices services, CancellationToken cancellationToken)
+    {
+        var run = journal.Run;
+
+        // The workflow's limit counts from the run's start, also across a resume.
+        var left = workflow.Timeout is { } limit ? run.StartedAt + limit - services.Time.GetUtcNow() : (TimeSpan?)null;
+        using var deadline = left is { } remaining ? new CancellationTokenSource(remaining > TimeSpan.Zero ? remaining : TimeSpan.FromTicks(1), services.Time) : null;
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline?.Token ?? CancellationToken.None, services.Suspension.All);
+        var token = linked.Token;
         try
         {
-            RunInputs.Validate(workflow, input, null);
-            var scope = RunInputs.CreateRootScope(workflow, input, run, services.Secrets, null);
+            RunInputs.Validate(workflow, run.Input, null);
+            var scope = RunInputs.CreateRootScope(workflow, run.Input, run, services.Secrets, null);
             var outcome = await new RunExecution(journal, services).ExecuteListAsync(workflow.Do, scope, "", token).ConfigureAwait(false);
             return await FinishAsync(journal, RunStatus.Completed, outcome.Value, null, null).ConfigureAwait(false);
         }
         catch (WorkflowFailureException failure)
         {
             return await FinishAsync(journal, RunStatus.Failed, null, failure.Error, failure.Step).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (services.Suspension.Requested && !cancellationToken.IsCancellationRequested)
+        {
+            journal.Record(HistoryEventKind.RunSuspended, null, 0, null);
+            await journal.FlushAsync(CancellationToken.None).ConfigureAwait(false);
+            return new RunResult(run.Id, RunStatus.Running, null, null, null);
         }
         catch (OperationCanceledException) when (deadline?.IsCancellationRequested == true && !cancellationToken.IsCancellationRequested)
         {

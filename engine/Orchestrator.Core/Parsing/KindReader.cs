@@ -240,7 +240,8 @@ internal static class KindReader
         return workflow is null ? null : Finish(new RunTask { Workflow = workflow, WorkflowLocation = c.Context.At(workflowNode), Version = version, Input = input }, c);
     }
 
-    private static T Finish<T>(T task, CommonFields c)
+    /// <summary>Copies the common fields onto a task built by a kind reader.</summary>
+    public static T Finish<T>(T task, CommonFields c)
         where T : TaskDefinition
     {
         task.Name = c.Name;

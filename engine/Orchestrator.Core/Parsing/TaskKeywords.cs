@@ -7,7 +7,7 @@ internal static class TaskKeywords
     public static readonly string[] Common = ["if", "timeout", "retry", "then"];
 
     /// <summary>Keywords that decide a task's kind, in the order they are recognised.</summary>
-    public static readonly string[] Kinds = ["call", "set", "switch", "fork", "for", "try", "wait", "raise", "run", "output", "do"];
+    public static readonly string[] Kinds = ["call", "set", "switch", "fork", "for", "try", "wait", "raise", "run", "output", "emit", "listen", "do"];
 
     /// <summary>Names a step may not take: they are in scope in every expression.</summary>
     public static readonly string[] Reserved =

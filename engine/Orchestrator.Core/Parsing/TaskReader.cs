@@ -101,6 +101,8 @@ internal static partial class TaskReader
             "raise" => KindReader.ReadRaise(common),
             "run" => KindReader.ReadRun(common),
             "output" => KindReader.ReadOutput(common),
+            "emit" => EventReader.ReadEmit(common),
+            "listen" => EventReader.ReadListen(common),
             _ => KindReader.ReadDo(common),
         };
     }

@@ -20,6 +20,19 @@ internal static class ValueReader
         return null;
     }
 
+    /// <summary>Reads a non-empty string that must be known when the workflow loads: no <c>{{ }}</c> in it.</summary>
+    public static string? ReadLiteralString(YamlNode node, ParseContext context, string what)
+    {
+        var text = ReadString(node, context, what);
+        if (text is not null && CompiledExpression.HasExpression(text))
+        {
+            context.Error(node, $"'{what}' must be a literal string: expressions ({{{{ }}}}) are not allowed here");
+            return null;
+        }
+
+        return text;
+    }
+
     /// <summary>Reads a name a loop or catch binds: an identifier that hides neither a root name nor a step.</summary>
     public static string? ReadVariableName(YamlNode node, ParseContext context, string what)
     {
@@ -124,11 +137,11 @@ internal static class ValueReader
     }
 
     /// <summary>Reads a value that must be one expression yielding data (e.g. <c>for.in</c>).</summary>
-    public static CompiledExpression? ReadExpression(YamlNode node, ParseContext context, string what)
+    public static CompiledExpression? ReadExpression(YamlNode node, ParseContext context, string what, string example = "input.items")
     {
         if (node is not YamlScalarNode { Value: { Length: > 0 } text } || !CompiledExpression.IsWholeExpression(text.Trim()))
         {
-            context.Error(node, $"'{what}' must be a single expression such as \"{{{{ input.items }}}}\"");
+            context.Error(node, $"'{what}' must be a single expression such as \"{{{{ {example} }}}}\"");
             return null;
         }
 

@@ -4,7 +4,7 @@ namespace Orchestrator.Core.Validation;
 
 /// <summary>
 /// Checks what one file cannot tell on its own: that called functions exist, that sub-workflows exist,
-/// and that sub-workflows do not call each other in a cycle.
+/// that sub-workflows do not call each other in a cycle, and that no <c>listen</c> waits on a queue that triggers runs.
 /// </summary>
 public static class WorkflowValidator
 {
@@ -26,6 +26,11 @@ public static class WorkflowValidator
                     var which = run.Version is null ? $"'{run.Workflow}'" : $"'{run.Workflow}' version {run.Version}";
                     diagnostics.Add(new Diagnostic(run.WorkflowLocation, $"unknown workflow {which} ({KnownList(catalog.All.Select(w => $"{w.Name}@{w.Version}").ToList())})"));
                     break;
+                case ListenTask listen when TriggeredBy(listen.Channel, workflow, catalog) is { Count: > 0 } triggered:
+                    diagnostics.Add(new Diagnostic(
+                        listen.ChannelLocation,
+                        $"listen channel '{listen.Channel}' is also a queue trigger of {string.Join(", ", triggered)}: a message there would both start a run and be awaited; listen on a queue that no workflow's 'on' names"));
+                    break;
             }
         }
 
@@ -36,6 +41,14 @@ public static class WorkflowValidator
 
         return diagnostics;
     }
+
+    /// <summary>The workflows (<c>name@version</c>) whose <c>on: - queue:</c> names <paramref name="channel"/>.</summary>
+    private static List<string> TriggeredBy(string channel, WorkflowDefinition workflow, WorkflowCatalog catalog) =>
+        [.. catalog.All.Append(workflow).Distinct()
+            .Where(w => w.Triggers.Any(t => t.Kind == "queue" && string.Equals(t.Target, channel, StringComparison.Ordinal)))
+            .Select(w => $"{w.Name}@{w.Version}")
+            .Distinct(StringComparer.Ordinal)
+            .Order(StringComparer.Ordinal)];
 
     private static string KnownList(IReadOnlyCollection<string> names) =>
         names.Count == 0 ? "none are registered" : "known: " + string.Join(", ", names.Order(StringComparer.Ordinal));

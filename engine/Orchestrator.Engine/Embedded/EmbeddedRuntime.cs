@@ -15,6 +15,7 @@ public sealed class EmbeddedRuntime : IAsyncDisposable
     private readonly InProcessDispatcher _dispatcher;
     private readonly CancellationTokenSource _stopping = new();
     private readonly Task _workerLoop;
+    private readonly Task _leases;
     private readonly bool _ownsStore;
 
     /// <summary>Starts the worker loop and builds the engine.</summary>
@@ -42,6 +43,9 @@ public sealed class EmbeddedRuntime : IAsyncDisposable
         Broker = new InvocationBroker(_dispatcher);
         Engine = new WorkflowEngine(catalog, Broker, store, time, secrets, observer: observer);
         _workerLoop = host.ExecuteAsync(_dispatcher.Invocations, Broker, _stopping.Token);
+
+        // Runs that outlast a lease keep it renewed, so that no other engine takes them up while they run here.
+        _leases = Engine.KeepLeasesAsync(resumeExpired: false, _stopping.Token);
     }
 
     /// <summary>Starts and drives runs.</summary>
@@ -67,7 +71,10 @@ public sealed class EmbeddedRuntime : IAsyncDisposable
             // Stopping is the expected way out of the loop.
         }
 
+        await _leases.ConfigureAwait(false);
+
         _stopping.Dispose();
+        Engine.Dispose();
         if (_ownsStore && Store is IAsyncDisposable disposable)
         {
             await disposable.DisposeAsync().ConfigureAwait(false);

@@ -45,7 +45,7 @@ public sealed partial class InvalidWorkflowTests
               - a:
                   with: { name: Ada }
             """,
-            "wf.yaml:3:5: error: step 'a' has no task: expected one of call, set, switch, fork, for, try, wait, raise, run, output, do"
+            "wf.yaml:3:5: error: step 'a' has no task: expected one of call, set, switch, fork, for, try, wait, raise, run, output, emit, listen, do"
         },
         {
             "two task keywords",

@@ -1,0 +1,188 @@
+using System.Text.Json.Nodes;
+
+namespace Orchestrator.Core.Events;
+
+/// <summary>
+/// Meets messages and the <c>listen</c> steps waiting for them, for one engine. Every message is stored in the
+/// <see cref="IEventInbox"/> before it is offered (a transport acknowledges it only then); a message no listen
+/// accepts stays stored until one does. A run that receives a message deletes it from the inbox in the same commit
+/// that records the step's result, so after a crash the message is either consumed (the history has it) or still
+/// waiting in the inbox.
+/// </summary>
+/// <remarks>
+/// Waiting costs no thread: a waiting listen is a registration and a task. The hub keeps the unconsumed messages in
+/// memory too (loaded once from the inbox), so one engine process should consume a given store's channels.
+/// </remarks>
+public sealed class EventHub
+{
+    private readonly IEventInbox _inbox;
+    private readonly TimeProvider _time;
+    private readonly Lock _gate = new();
+    private readonly Dictionary<string, List<InboxMessage>> _unconsumed = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, List<Waiter>> _waiting = new(StringComparer.Ordinal);
+    private readonly Lazy<Task> _loaded;
+
+    /// <summary>Creates a hub over a durable inbox.</summary>
+    public EventHub(IEventInbox inbox, TimeProvider? time = null)
+    {
+        ArgumentNullException.ThrowIfNull(inbox);
+        _inbox = inbox;
+        _time = time ?? TimeProvider.System;
+        _loaded = new Lazy<Task>(LoadAsync);
+    }
+
+    /// <summary>Messages stored and not consumed, on all channels.</summary>
+    public int Unconsumed
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _unconsumed.Values.Sum(list => list.Count);
+            }
+        }
+    }
+
+    /// <summary>Listens waiting now, on all channels.</summary>
+    public int Waiting
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _waiting.Values.Sum(list => list.Count);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Stores <paramref name="message"/> durably, then hands it to the oldest waiting listen on
+    /// <paramref name="channel"/> that accepts it, or keeps it for a later one.
+    /// </summary>
+    /// <param name="channel">The channel (queue) it arrived on.</param>
+    /// <param name="message">The message as an event object (see <see cref="EventMessages"/>).</param>
+    /// <param name="cancellationToken">Stops the store write.</param>
+    /// <returns>The message's inbox id; when this completes, the message is durable.</returns>
+    public async Task<long> DeliverAsync(string channel, JsonObject message, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(channel);
+        ArgumentNullException.ThrowIfNull(message);
+        await _loaded.Value.WaitAsync(cancellationToken).ConfigureAwait(false);
+        var receivedAt = _time.GetUtcNow();
+        var id = await _inbox.AddMessageAsync(channel, message, receivedAt, cancellationToken).ConfigureAwait(false);
+        Offer(new InboxMessage(id, channel, message, receivedAt));
+        return id;
+    }
+
+    /// <summary>Waits for a message <paramref name="filter"/> accepts: a stored one at once, else the next to arrive.</summary>
+    /// <remarks>
+    /// The message leaves the hub's memory when handed over; the caller deletes it from the inbox with its next commit
+    /// (<see cref="History.RunChanges.Consumed"/>), or gives it back with <see cref="Return"/> if it cannot.
+    /// </remarks>
+    internal async Task<InboxMessage> WaitAsync(ListenFilter filter, CancellationToken cancellationToken)
+    {
+        await _loaded.Value.WaitAsync(cancellationToken).ConfigureAwait(false);
+        Waiter waiter;
+        lock (_gate)
+        {
+            if (_unconsumed.TryGetValue(filter.Channel, out var stored))
+            {
+                var index = stored.FindIndex(filter.Matches);
+                if (index >= 0)
+                {
+                    var found = stored[index];
+                    stored.RemoveAt(index);
+                    return found;
+                }
+            }
+
+            waiter = new Waiter(filter);
+            if (!_waiting.TryGetValue(filter.Channel, out var waiters))
+            {
+                waiters = [];
+                _waiting.Add(filter.Channel, waiters);
+            }
+
+            waiters.Add(waiter);
+        }
+
+        // Cancelling only withdraws a waiter that has not been handed a message: a message once handed over is the
+        // caller's, so it can never be lost between a match and a timeout.
+        using (cancellationToken.Register(() => Withdraw(waiter)))
+        {
+            return await waiter.Message.Task.ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Puts a handed-over message back (its run could not record it), for the next listen that accepts it.</summary>
+    internal void Return(InboxMessage message) => Offer(message);
+
+    private void Offer(InboxMessage message)
+    {
+        lock (_gate)
+        {
+            if (_waiting.TryGetValue(message.Channel, out var waiters))
+            {
+                for (var i = 0; i < waiters.Count; i++)
+                {
+                    if (waiters[i].Filter.Matches(message) && waiters[i].Message.TrySetResult(message))
+                    {
+                        waiters.RemoveAt(i);
+                        return;
+                    }
+                }
+            }
+
+            if (!_unconsumed.TryGetValue(message.Channel, out var stored))
+            {
+                stored = [];
+                _unconsumed.Add(message.Channel, stored);
+            }
+
+            // Oldest first, by inbox id: a returned message goes back to its place.
+            var index = stored.FindIndex(m => m.Id > message.Id);
+            stored.Insert(index < 0 ? stored.Count : index, message);
+        }
+    }
+
+    private void Withdraw(Waiter waiter)
+    {
+        lock (_gate)
+        {
+            if (!waiter.Message.TrySetCanceled())
+            {
+                return;
+            }
+
+            if (_waiting.TryGetValue(waiter.Filter.Channel, out var waiters))
+            {
+                waiters.Remove(waiter);
+            }
+        }
+    }
+
+    private async Task LoadAsync()
+    {
+        var messages = await _inbox.ListMessagesAsync(CancellationToken.None).ConfigureAwait(false);
+        lock (_gate)
+        {
+            foreach (var message in messages)
+            {
+                if (!_unconsumed.TryGetValue(message.Channel, out var stored))
+                {
+                    stored = [];
+                    _unconsumed.Add(message.Channel, stored);
+                }
+
+                stored.Add(message);
+            }
+        }
+    }
+
+    private sealed class Waiter(ListenFilter filter)
+    {
+        public ListenFilter Filter { get; } = filter;
+
+        public TaskCompletionSource<InboxMessage> Message { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+}
