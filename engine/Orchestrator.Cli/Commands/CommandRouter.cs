@@ -11,6 +11,7 @@ internal static class CommandRouter
             "validate" => Task.FromResult(ValidateCommand.Run(rest, stdout, stderr)),
             "run" => RunCommand.RunAsync(rest, stdout, stderr, cancellationToken),
             "runs" => RunsCommand.RunAsync(rest, stdout, cancellationToken),
+            "inbox" => InboxCommand.RunAsync(rest, stdout, cancellationToken),
             "resume" => ResumeCommand.RunAsync(rest, stdout, stderr, cancellationToken),
             "serve" => ServeCommand.RunAsync(rest, stdout, stderr, cancellationToken),
             "publish" => PublishCommand.RunAsync(rest, stdout, stderr, cancellationToken),
@@ -34,6 +35,8 @@ internal static class CommandRouter
                     List recent runs, newest first.
               runs show ID [--store PATH]
                     Print a run's history: every step with status, attempts, start, duration, input and output.
+              inbox [--channel NAME] [--store PATH]
+                    List the messages that arrived for listen steps and no run has consumed yet, oldest first.
               resume DIR... [--store PATH] [--functions DIR]... [--quiet]
                     Take up the unfinished runs whose engine stopped or died (lease expired), replay each from its
                     history and drive it to its end. Ctrl+C suspends them again.

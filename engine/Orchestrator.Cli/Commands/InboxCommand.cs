@@ -1,0 +1,61 @@
+using System.Globalization;
+using Orchestrator.Stores.Sqlite;
+
+namespace Orchestrator.Cli.Commands;
+
+/// <summary>
+/// <c>orchestrator inbox</c>: the messages that arrived for <c>listen</c> steps and no run has consumed yet, oldest
+/// first: where a reply that matched no waiting run can be found.
+/// </summary>
+internal static class InboxCommand
+{
+    private const int Shown = 160;
+
+    // Relaxed escaping: a terminal shows '+' and quotes as they are, not as \u002B.
+    private static readonly System.Text.Json.JsonSerializerOptions Relaxed = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    public static async Task<int> RunAsync(string[] args, TextWriter stdout, CancellationToken cancellationToken)
+    {
+        var arguments = new Arguments(args, ["store", "channel"], []);
+        if (arguments.Positionals.Count > 0)
+        {
+            throw new UsageException("usage: orchestrator inbox [--channel NAME] [--store PATH]");
+        }
+
+        var path = StorePath.Resolve(arguments.Option("store"));
+        if (!File.Exists(path))
+        {
+            throw new UsageException($"no run store at {path} (run a workflow first, or pass --store PATH)");
+        }
+
+        await using var store = new SqliteRunStore(path);
+        var channel = arguments.Option("channel");
+        var messages = (await store.ListMessagesAsync(cancellationToken).ConfigureAwait(false))
+            .Where(m => channel is null || m.Channel == channel)
+            .ToList();
+        if (messages.Count == 0)
+        {
+            await stdout.WriteLineAsync(channel is null ? "the inbox is empty" : $"no message waits on '{channel}'").ConfigureAwait(false);
+            return ExitCodes.Ok;
+        }
+
+        var width = Math.Max("CHANNEL".Length, messages.Max(m => m.Channel.Length));
+        var typeWidth = Math.Max("TYPE".Length, messages.Max(m => TypeOf(m.Message).Length));
+        await stdout.WriteLineAsync($"{"ID",-8}{"CHANNEL".PadRight(width + 2)}{"RECEIVED (UTC)",-25}{"TYPE".PadRight(typeWidth + 2)}DATA").ConfigureAwait(false);
+        foreach (var message in messages)
+        {
+            var text = message.Message["data"]?.ToJsonString(Relaxed) ?? "null";
+            if (text.Length > Shown)
+            {
+                text = string.Create(CultureInfo.InvariantCulture, $"{text[..Shown]}… ({text.Length} chars)");
+            }
+
+            var received = message.ReceivedAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss.fff", CultureInfo.InvariantCulture);
+            await stdout.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"{message.Id,-8}{message.Channel.PadRight(width + 2)}{received,-25}{TypeOf(message.Message).PadRight(typeWidth + 2)}{text}")).ConfigureAwait(false);
+        }
+
+        return ExitCodes.Ok;
+    }
+
+    private static string TypeOf(System.Text.Json.Nodes.JsonObject message) => message["type"]?.ToString() ?? "-";
+}
