@@ -12,8 +12,9 @@ public sealed class WorkerOptions
     /// first <c>Orchestrator.sln</c> above the application, else <c>adapters/</c> in the application's folder.</summary>
     public string? AdaptersDirectory { get; init; }
 
-    /// <summary>Local processes (default) or containers.</summary>
-    public InstanceIsolation Isolation { get; init; } = InstanceIsolation.Process;
+    /// <summary>Local processes or containers. Default: <c>$ORCHESTRATOR_ISOLATION</c> (<c>process</c> or
+    /// <c>container</c>), else processes.</summary>
+    public InstanceIsolation Isolation { get; init; } = IsolationFromEnvironment();
 
     /// <summary>Interpreter commands by runtime. Defaults: <c>python3</c>, <c>node</c>, <c>php</c> from PATH. Each is
     /// resolved once to its real executable, so a pyenv/asdf shim costs nothing per start.</summary>
@@ -34,11 +35,20 @@ public sealed class WorkerOptions
 
     /// <summary>Image name prefix for <see cref="InstanceIsolation.Container"/>: the runtime's name is appended.
     /// Default <c>orchestrator/adapter-</c> (so <c>orchestrator/adapter-python</c>).</summary>
-    public string ContainerImagePrefix { get; init; } = "orchestrator/adapter-";
+    public string ContainerImagePrefix { get; init; } = Environment.GetEnvironmentVariable("ORCHESTRATOR_IMAGE_PREFIX") is { Length: > 0 } prefix ? prefix : "orchestrator/adapter-";
 
     /// <summary>The Docker CLI for <see cref="InstanceIsolation.Container"/>. Default <c>docker</c>.</summary>
     public string DockerCommand { get; init; } = "docker";
 
     /// <summary>Where manifest <c>secrets</c> are read at init. Default: the worker's environment variables.</summary>
     public Func<string, string?> SecretSource { get; init; } = Environment.GetEnvironmentVariable;
+
+    /// <summary>The environment's choice of isolation; an unknown value is an error rather than a silent default.</summary>
+    /// <exception cref="InvalidOperationException"><c>$ORCHESTRATOR_ISOLATION</c> is neither process nor container.</exception>
+    public static InstanceIsolation IsolationFromEnvironment() => Environment.GetEnvironmentVariable("ORCHESTRATOR_ISOLATION") switch
+    {
+        null or "" or "process" => InstanceIsolation.Process,
+        "container" => InstanceIsolation.Container,
+        var other => throw new InvalidOperationException($"ORCHESTRATOR_ISOLATION must be process or container, not '{other}'"),
+    };
 }
