@@ -31,8 +31,10 @@ public sealed record RabbitMqOptions
     public int MaxOutstandingConfirms { get; init; } = 4096;
 
     /// <summary>
-    /// How long stopping waits for in-flight work (invocations, run starts, runs) before it gives up on it: unfinished
-    /// invocations go back to their queue, unfinished runs are cancelled. Default 30 seconds.
+    /// How long stopping waits for in-flight work (invocations, run starts, messages being stored, runs) before it gives
+    /// up on it: unfinished invocations go back to their queue, unfinished runs are suspended (they stay running in the
+    /// store and the next engine resumes them). Runs waiting in a listen, a wait or a retry delay are suspended at once,
+    /// without waiting. Default 30 seconds.
     /// </summary>
     public TimeSpan DrainTimeout { get; init; } = TimeSpan.FromSeconds(30);
 

@@ -1,8 +1,11 @@
 using Orchestrator.Core.Definitions;
+using Orchestrator.Core.Events;
 using Orchestrator.Core.History;
 using Orchestrator.Core.Interpreter;
 using Orchestrator.Transport.RabbitMq.Connections;
 using Orchestrator.Transport.RabbitMq.Engine;
+using Orchestrator.Transport.RabbitMq.Events;
+using Orchestrator.Transport.RabbitMq.Lifetime;
 using Orchestrator.Transport.RabbitMq.Triggers;
 using Orchestrator.Transport.RabbitMq.Workers;
 using Orchestrator.Workers.Registry;
@@ -11,29 +14,40 @@ using RabbitMQ.Client;
 namespace Orchestrator.Transport.RabbitMq;
 
 /// <summary>
-/// The distributed deployment in one object, for one role: an engine (dispatcher, replies, queue triggers), a worker
-/// host (function queues), or both, all talking through RabbitMQ. Dispose it to stop cleanly: triggers stop taking
-/// messages, runs and invocations in flight finish (or, after the drain timeout, runs are cancelled and invocations
-/// go back to their queues), then the connections close.
+/// The distributed deployment in one object, for one role: an engine (dispatcher, replies, queue triggers, listen
+/// channels, emitted events, run leases), a worker host (function queues), or both, all talking through RabbitMQ.
+/// Dispose it to stop cleanly: runs waiting (in a listen, a wait, a retry delay) are suspended at once, triggers and
+/// listen channels stop taking messages, runs and invocations in flight finish (or, after the drain timeout, runs are
+/// suspended and invocations go back to their queues), the engine's leases are released so that the next engine
+/// resumes its runs at once, then the connections close. Suspended runs stay running in the store.
 /// </summary>
 public sealed class RabbitMqRuntime : IAsyncDisposable
 {
     private readonly List<IConnection> _connections = [];
     private readonly bool _ownsStore;
     private readonly IRunStore? _store;
+    private readonly TransportLog _log;
+    private readonly TimeProvider _time;
+    private readonly InFlight _resumed = new();
+    private readonly CancellationTokenSource _leasesStopping = new();
     private WorkflowEngine? _engine;
     private InvocationBroker? _broker;
     private RabbitMqDispatcher? _dispatcher;
+    private RabbitMqEventPublisher? _events;
     private RabbitMqWorkerHost? _worker;
     private QueueTriggerHost? _triggers;
+    private ListenChannelHost? _listens;
+    private Task? _leases;
     private int _disposed;
 
-    private RabbitMqRuntime(RabbitMqRole role, RabbitMqOptions options, IRunStore? store, bool ownsStore)
+    private RabbitMqRuntime(RabbitMqRole role, RabbitMqOptions options, IRunStore? store, bool ownsStore, TransportLog log, TimeProvider time)
     {
         Role = role;
         Options = options;
         _store = store;
         _ownsStore = ownsStore;
+        _log = log;
+        _time = time;
     }
 
     /// <summary>This process's role.</summary>
@@ -57,24 +71,29 @@ public sealed class RabbitMqRuntime : IAsyncDisposable
     /// <summary>Counters of each queue trigger, by queue name; empty when triggers are not consumed here.</summary>
     public IReadOnlyDictionary<string, TriggerStatistics> Triggers => _triggers?.Statistics ?? new Dictionary<string, TriggerStatistics>();
 
+    /// <summary>Counters of each listen channel, by queue name; empty when no loaded workflow listens.</summary>
+    public IReadOnlyDictionary<string, ListenStatistics> Listens => _listens?.Statistics ?? new Dictionary<string, ListenStatistics>();
+
     /// <summary>Invocations this process's worker is running now.</summary>
     public int RunningInvocations => _worker?.Running ?? 0;
 
     /// <summary>Connects and starts the parts of <paramref name="role"/>.</summary>
     /// <param name="role">Engine, worker, or both.</param>
     /// <param name="options">Broker address and transport settings.</param>
-    /// <param name="catalog">The loaded workflows (engine roles: sub-workflows and queue triggers).</param>
+    /// <param name="catalog">The loaded workflows (engine roles: sub-workflows, queue triggers, listen channels).</param>
     /// <param name="functions">The functions this process hosts (worker roles).</param>
     /// <param name="store">Where runs are committed (engine roles; null for a worker).</param>
     /// <param name="ownsStore">Dispose the store with the runtime.</param>
-    /// <param name="consumeTriggers">Consume the workflows' queue triggers (engine roles). <c>orchestrator serve</c>
-    /// does; a one-off <c>orchestrator run</c> against a broker does not.</param>
+    /// <param name="consumeTriggers">Consume the workflows' queue triggers and take over the runs of engines that
+    /// stopped or died (engine roles). <c>orchestrator serve</c> does; a one-off <c>orchestrator run</c> against a
+    /// broker does not (it still consumes listen channels: its own run may listen).</param>
     /// <param name="time">The clock; default the system clock.</param>
     /// <param name="observer">Sees history events as they are recorded.</param>
     /// <param name="secrets">Reads secrets by name; default environment variables.</param>
     /// <param name="cancellationToken">Stops connecting.</param>
     /// <exception cref="RabbitMQ.Client.Exceptions.BrokerUnreachableException">No broker answers at the address.</exception>
-    /// <exception cref="ArgumentException">Two workflows trigger on one queue, or trigger options are invalid.</exception>
+    /// <exception cref="ArgumentException">Two workflows trigger on one queue, trigger options are invalid, a queue is both a
+    /// trigger and a listen channel, or workflows listen and the store keeps no inbox.</exception>
     public static async Task<RabbitMqRuntime> StartAsync(
         RabbitMqRole role,
         RabbitMqOptions options,
@@ -99,8 +118,20 @@ public sealed class RabbitMqRuntime : IAsyncDisposable
         }
 
         var triggers = engineRole && consumeTriggers ? QueueTriggerHost.Find(catalog, options.TriggerOptions) : [];
+        var listens = engineRole ? WorkflowEngine.ListenChannels(catalog) : [];
+        if (triggers.FirstOrDefault(t => listens.Contains(t.Queue, StringComparer.Ordinal)) is { } shared)
+        {
+            // Two consumers of one queue would compete: each message would either start a run or reach a listen.
+            throw new ArgumentException($"queue '{shared.Queue}' both triggers {shared.Workflow.Name} and is a listen channel; give each its own queue (or fan out with an exchange)");
+        }
+
+        if (listens.Count > 0 && store is not IEventInbox)
+        {
+            throw new ArgumentException($"workflows listen on {string.Join(", ", listens)}, but the run store keeps no inbox for their messages: use the SQLite store", nameof(store));
+        }
+
         var log = new TransportLog(options.Log, time);
-        var runtime = new RabbitMqRuntime(role, options, store, ownsStore);
+        var runtime = new RabbitMqRuntime(role, options, store, ownsStore, log, time);
         try
         {
             var name = $"{Environment.MachineName}:{Environment.ProcessId}";
@@ -118,17 +149,37 @@ public sealed class RabbitMqRuntime : IAsyncDisposable
                 runtime._dispatcher = await RabbitMqDispatcher.OpenAsync(connection, options, log, time, cancellationToken).ConfigureAwait(false);
                 runtime._broker = new InvocationBroker(runtime._dispatcher);
                 await runtime._dispatcher.StartAsync(connection, runtime._broker, cancellationToken).ConfigureAwait(false);
-                runtime._engine = new WorkflowEngine(catalog, runtime._broker, store!, time, secrets, observer: observer);
+                runtime._events = await RabbitMqEventPublisher.OpenAsync(connection, options, log, time, cancellationToken).ConfigureAwait(false);
+                var engine = runtime._engine = new WorkflowEngine(catalog, runtime._broker, store!, time, secrets, observer: observer, events: runtime._events);
+                if (listens.Count > 0)
+                {
+                    // Listen channels get their own connection too: a flood of messages must not slow replies down.
+                    var listenConnection = await runtime.ConnectAsync(options, $"orchestrator-listen {name}", cancellationToken).ConfigureAwait(false);
+                    runtime._listens = new ListenChannelHost(listenConnection, engine.Events!, listens, options, log, time);
+                    await runtime._listens.StartAsync(cancellationToken).ConfigureAwait(false);
+                }
+
+                if (consumeTriggers)
+                {
+                    // With the dispatcher, the worker (role all) and the listen channels ready: runs of engines that
+                    // stopped or died go on here, from their history.
+                    await runtime.ResumeExpiredRunsAsync(cancellationToken).ConfigureAwait(false);
+                }
+
                 if (triggers.Count > 0)
                 {
                     // Triggers get their own connection: a flood of trigger messages must not slow replies down.
                     var triggerConnection = await runtime.ConnectAsync(options, $"orchestrator-triggers {name}", cancellationToken).ConfigureAwait(false);
-                    runtime._triggers = new QueueTriggerHost(triggerConnection, runtime._engine, store!, triggers, options, log, time);
+                    runtime._triggers = new QueueTriggerHost(triggerConnection, engine, store!, triggers, options, log, time);
                     await runtime._triggers.StartAsync(cancellationToken).ConfigureAwait(false);
                 }
+
+                // Renews this engine's leases for as long as it runs; serve also takes over runs whose lease expires
+                // later (their engine died after this one started).
+                runtime._leases = Task.Run(() => KeepLeasesAsync(engine, resumeExpired: consumeTriggers, runtime._leasesStopping.Token), CancellationToken.None);
             }
 
-            log.Write("runtime.started", $"role={role.ToString().ToLowerInvariant()} broker={RabbitMqAddress.Redact(options.Address)} prefix={options.Prefix} triggers={triggers.Count} functions={(role == RabbitMqRole.Engine ? 0 : functions.Names.Count)}");
+            log.Write("runtime.started", $"role={role.ToString().ToLowerInvariant()} broker={RabbitMqAddress.Redact(options.Address)} prefix={options.Prefix} triggers={triggers.Count} listens={listens.Count} functions={(role == RabbitMqRole.Engine ? 0 : functions.Names.Count)}");
             return runtime;
         }
         catch
@@ -141,7 +192,8 @@ public sealed class RabbitMqRuntime : IAsyncDisposable
     /// <summary>
     /// What <c>orchestrator run FILE --rabbitmq URL</c> needs: an engine and a worker in this process, talking through
     /// the broker at <paramref name="address"/> (so other workers on the same queues share the invocations), consuming
-    /// no queue triggers (a one-off run must not take other runs' messages), owning <paramref name="store"/>.
+    /// no queue triggers (a one-off run must not take other runs' messages) but the listen channels of the loaded
+    /// workflows (its own run may listen), taking over no other engine's runs, owning <paramref name="store"/>.
     /// </summary>
     public static Task<RabbitMqRuntime> StartForRunAsync(
         Uri address,
@@ -160,21 +212,60 @@ public sealed class RabbitMqRuntime : IAsyncDisposable
             return;
         }
 
-        // Triggers first (their runs still need the dispatcher and, in role all, the worker), then the worker
-        // (its replies still need the engine's reply path), then the dispatcher.
+        var deadline = _time.GetUtcNow() + Options.DrainTimeout;
+
+        // A run waiting for a message, a timer or a retry holds nothing in flight: it stops now and stays running in
+        // the store, for the next engine to resume. Draining it would hold stopping up for as long as it waits;
+        // cancelling it would end it.
+        _engine?.SuspendWaitingRuns();
+
+        // No new work: triggers stop (runs being started finish starting), listen channels stop (messages being
+        // stored are stored and acknowledged).
+        if (_triggers is not null)
+        {
+            await _triggers.StopConsumingAsync(deadline).ConfigureAwait(false);
+        }
+
+        if (_listens is not null)
+        {
+            await _listens.StopAsync(deadline).ConfigureAwait(false);
+        }
+
+        // Runs in flight finish, or are suspended (they still need the dispatcher and, in role all, the worker).
+        if (_engine is not null)
+        {
+            await DrainRunsAsync(_engine, deadline).ConfigureAwait(false);
+        }
+
         if (_triggers is not null)
         {
             await _triggers.DisposeAsync().ConfigureAwait(false);
         }
 
+        if (_listens is not null)
+        {
+            await _listens.DisposeAsync().ConfigureAwait(false);
+        }
+
+        // Then the worker (its replies still need the engine's reply path), then the dispatcher.
         if (_worker is not null)
         {
             await _worker.DisposeAsync().ConfigureAwait(false);
         }
 
+        if (_events is not null)
+        {
+            await _events.DisposeAsync().ConfigureAwait(false);
+        }
+
         if (_dispatcher is not null)
         {
             await _dispatcher.DisposeAsync().ConfigureAwait(false);
+        }
+
+        if (_engine is not null)
+        {
+            await ReleaseLeasesAsync(_engine).ConfigureAwait(false);
         }
 
         foreach (var connection in _connections)
@@ -186,12 +277,19 @@ public sealed class RabbitMqRuntime : IAsyncDisposable
         {
             await disposable.DisposeAsync().ConfigureAwait(false);
         }
+
+        _engine?.Dispose();
+        _leasesStopping.Dispose();
     }
 
-    /// <summary>Drops every connection at once, as a crashed process would (tests: redelivery, competing consumers).</summary>
+    /// <summary>
+    /// Drops every connection at once, as a crashed process would (tests: redelivery, competing consumers, runs taken
+    /// over by another engine): no lease is renewed or released any more, nothing is drained.
+    /// </summary>
     internal async Task KillAsync()
     {
         Interlocked.Exchange(ref _disposed, 1);
+        await _leasesStopping.CancelAsync().ConfigureAwait(false);
         if (_worker is not null)
         {
             await _worker.KillAsync().ConfigureAwait(false);
@@ -208,5 +306,103 @@ public sealed class RabbitMqRuntime : IAsyncDisposable
         var connection = await Connector.ConnectAsync(options.Address, name, cancellationToken).ConfigureAwait(false);
         _connections.Add(connection);
         return connection;
+    }
+
+    private async Task ResumeExpiredRunsAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            var resumed = await _engine!.ResumeExpiredRunsAsync(cancellationToken).ConfigureAwait(false);
+            foreach (var run in resumed)
+            {
+                _resumed.Enter();
+                _ = ObserveResumedAsync(run);
+            }
+
+            if (resumed.Count > 0)
+            {
+                _log.Write("engine.resumed", $"runs={resumed.Count}");
+            }
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The lease loop of serve tries again; the engine serves meanwhile.
+            _log.Write("engine.resume-failed", $"reason=\"{ex.Message}\"");
+        }
+    }
+
+    private async Task ObserveResumedAsync(StartedRun run)
+    {
+        try
+        {
+            await run.Completion.ConfigureAwait(false);
+        }
+#pragma warning disable CA1031 // A resumed run that crashed is logged; the engine keeps serving.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            _log.Write("engine.run-crashed", $"run={run.RunId} reason=\"{ex.Message}\"");
+        }
+        finally
+        {
+            _resumed.Exit();
+        }
+    }
+
+    private static async Task KeepLeasesAsync(WorkflowEngine engine, bool resumeExpired, CancellationToken stopping)
+    {
+        try
+        {
+            // Never throws for the store: a failed renewal is tried again on the next beat.
+            await engine.KeepLeasesAsync(resumeExpired, stopping).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+            // Stopping.
+        }
+    }
+
+    private async Task DrainRunsAsync(WorkflowEngine engine, DateTimeOffset deadline)
+    {
+        var drained = _triggers is null || await _triggers.WaitRunsAsync(_time.Remaining(deadline)).ConfigureAwait(false);
+        drained &= await _resumed.WaitIdleAsync(_time.Remaining(deadline), _time).ConfigureAwait(false);
+        if (!drained)
+        {
+            _log.Write("engine.drain-timeout", $"running={(_triggers?.Running ?? 0) + _resumed.Count} (suspended)");
+        }
+
+        // Whatever still runs (past the drain timeout, or started by a caller of Engine rather than a trigger) stops
+        // where it is and stays resumable: its calls in flight are sent again when it resumes.
+        engine.SuspendAllRuns();
+
+        // Suspended runs record that straight away; this only waits for those commits.
+        if (_triggers is not null)
+        {
+            await _triggers.WaitRunsAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(false);
+        }
+
+        await _resumed.WaitIdleAsync(TimeSpan.FromSeconds(10), _time).ConfigureAwait(false);
+    }
+
+    private async Task ReleaseLeasesAsync(WorkflowEngine engine)
+    {
+        await _leasesStopping.CancelAsync().ConfigureAwait(false);
+        if (_leases is not null)
+        {
+            await _leases.ConfigureAwait(false);
+        }
+
+        try
+        {
+            // The next engine to start takes this one's suspended runs over at once, rather than after their lease.
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10), _time);
+            await engine.ReleaseLeasesAsync(timeout.Token).ConfigureAwait(false);
+        }
+#pragma warning disable CA1031 // Not released: the leases expire by themselves, and stopping must finish.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            _log.Write("engine.release-failed", $"reason=\"{ex.Message}\"");
+        }
     }
 }

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Orchestrator.Transport.RabbitMq.Topology;
 using RabbitMQ.Client;
 
@@ -10,18 +9,7 @@ namespace Orchestrator.Transport.RabbitMq.Engine;
 /// </summary>
 internal sealed class FunctionQueues(IConnection connection, QueueNames names)
 {
-    private readonly ConcurrentDictionary<string, Lazy<Task>> _declared = new(StringComparer.Ordinal);
+    private readonly DeclaredOnce _declared = new(function => Declare.FunctionQueuesAsync(connection, names, function, CancellationToken.None));
 
-    public Task EnsureAsync(string function, CancellationToken cancellationToken)
-    {
-        var declared = _declared.GetOrAdd(function, name => new Lazy<Task>(() => Declare.FunctionQueuesAsync(connection, names, name, CancellationToken.None)));
-        var task = declared.Value;
-        if (task.IsFaulted || task.IsCanceled)
-        {
-            // A failed declaration (the channel was closing) is retried by the next invocation rather than remembered.
-            _declared.TryRemove(new KeyValuePair<string, Lazy<Task>>(function, declared));
-        }
-
-        return task.IsCompletedSuccessfully ? Task.CompletedTask : task.WaitAsync(cancellationToken);
-    }
+    public Task EnsureAsync(string function, CancellationToken cancellationToken) => _declared.EnsureAsync(function, cancellationToken);
 }

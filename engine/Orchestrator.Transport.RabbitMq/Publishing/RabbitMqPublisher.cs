@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
 using Orchestrator.Transport.RabbitMq.Connections;
-using Orchestrator.Transport.RabbitMq.Topology;
 using Orchestrator.Transport.RabbitMq.Wire;
 using RabbitMQ.Client;
 
@@ -15,12 +14,10 @@ namespace Orchestrator.Transport.RabbitMq.Publishing;
 public sealed class RabbitMqPublisher : IAsyncDisposable
 {
     private readonly IConnection _connection;
-    private readonly IChannel _channel;
+    private readonly ConfirmingChannel _channel;
     private readonly TimeProvider _time;
-    private readonly HashSet<string> _declared = new(StringComparer.Ordinal);
-    private readonly SemaphoreSlim _declaring = new(1, 1);
 
-    private RabbitMqPublisher(IConnection connection, IChannel channel, TimeProvider time)
+    private RabbitMqPublisher(IConnection connection, ConfirmingChannel channel, TimeProvider time)
     {
         _connection = connection;
         _channel = channel;
@@ -32,8 +29,16 @@ public sealed class RabbitMqPublisher : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(address);
         var connection = await Connector.ConnectAsync(address, $"orchestrator-publish {Environment.MachineName}:{Environment.ProcessId}", cancellationToken).ConfigureAwait(false);
-        var channel = await Connector.OpenConfirmingChannelAsync(connection, 4096, cancellationToken).ConfigureAwait(false);
-        return new RabbitMqPublisher(connection, channel, time ?? TimeProvider.System);
+        try
+        {
+            var channel = await ConfirmingChannel.OpenAsync(connection, 4096, cancellationToken).ConfigureAwait(false);
+            return new RabbitMqPublisher(connection, channel, time ?? TimeProvider.System);
+        }
+        catch
+        {
+            await Quietly.CloseAsync(connection, TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+            throw;
+        }
     }
 
     /// <summary>Publishes <paramref name="body"/> as a raw JSON message.</summary>
@@ -88,7 +93,7 @@ public sealed class RabbitMqPublisher : IAsyncDisposable
     public async Task PublishAsync(string queue, ReadOnlyMemory<byte> body, string? contentType, IDictionary<string, object?>? headers, string? messageId, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(queue);
-        await EnsureQueueAsync(queue, cancellationToken).ConfigureAwait(false);
+        await _channel.Queues.EnsureAsync(queue, cancellationToken).ConfigureAwait(false);
         var properties = new BasicProperties
         {
             Persistent = true,
@@ -97,35 +102,13 @@ public sealed class RabbitMqPublisher : IAsyncDisposable
             Headers = headers,
             Timestamp = new AmqpTimestamp(_time.GetUtcNow().ToUnixTimeSeconds()),
         };
-        await _channel.BasicPublishAsync(string.Empty, queue, mandatory: true, properties, body, cancellationToken).ConfigureAwait(false);
+        await _channel.PublishAsync(string.Empty, queue, properties, body, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
-        await Quietly.CloseAsync(_channel).ConfigureAwait(false);
+        await _channel.DisposeAsync().ConfigureAwait(false);
         await Quietly.CloseAsync(_connection, TimeSpan.FromSeconds(5)).ConfigureAwait(false);
-        _declaring.Dispose();
-    }
-
-    private async Task EnsureQueueAsync(string queue, CancellationToken cancellationToken)
-    {
-        await _declaring.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            if (_declared.Contains(queue))
-            {
-                return;
-            }
-
-            // Declared durable when missing, so the message waits for its engine; one declared otherwise by its
-            // owner is left as it is.
-            await Declare.QueueAsync(_connection, queue, null, cancellationToken).ConfigureAwait(false);
-            _declared.Add(queue);
-        }
-        finally
-        {
-            _declaring.Release();
-        }
     }
 }

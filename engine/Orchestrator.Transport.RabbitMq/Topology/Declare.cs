@@ -43,6 +43,28 @@ internal static class Declare
         }
     }
 
+    /// <summary>
+    /// Whether <paramref name="exchange"/> exists, asked on a channel of its own: the broker answers a question about a
+    /// missing exchange by closing the channel that asked.
+    /// </summary>
+    public static async Task<bool> ExchangeExistsAsync(IConnection connection, string exchange, CancellationToken cancellationToken)
+    {
+        var channel = await connection.CreateChannelAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await channel.ExchangeDeclarePassiveAsync(exchange, cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (OperationInterruptedException ex) when (ex.ShutdownReason?.ReplyCode == Constants.NotFound)
+        {
+            return false;
+        }
+        finally
+        {
+            await Quietly.CloseAsync(channel).ConfigureAwait(false);
+        }
+    }
+
     /// <summary>The fanout exchange for <c>CancelInvocation</c>: every worker gets every cancellation and ignores the ones it does not run.</summary>
     public static Task ControlExchangeAsync(IChannel channel, QueueNames names, CancellationToken cancellationToken) =>
         channel.ExchangeDeclareAsync(names.Control, ExchangeType.Fanout, durable: true, autoDelete: false, arguments: null, cancellationToken: cancellationToken);

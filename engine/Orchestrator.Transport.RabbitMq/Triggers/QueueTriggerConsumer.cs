@@ -22,8 +22,7 @@ internal sealed class QueueTriggerConsumer(
     IRunStore store,
     DeadLetters deadLetters,
     TransportLog log,
-    CancellationToken stopping,
-    CancellationToken runsStopping) : IAsyncDisposable
+    CancellationToken stopping) : IAsyncDisposable
 {
     private readonly CorrelationKey _correlation = CorrelationKey.Create(trigger.Options.Correlation);
     private readonly SemaphoreSlim _slots = new(trigger.Options.Concurrency, trigger.Options.Concurrency);
@@ -189,7 +188,8 @@ internal sealed class QueueTriggerConsumer(
                 return;
             }
 
-            var run = await engine.StartAsync(trigger.Workflow, message.Input, runId, runsStopping).ConfigureAwait(false);
+            // Not cancellable: an engine that stops suspends its runs instead (they stay resumable), it never ends them.
+            var run = await engine.StartAsync(trigger.Workflow, message.Input, runId, CancellationToken.None).ConfigureAwait(false);
             started = true;
             Statistics.OnStarted();
             Runs.Enter();
@@ -226,7 +226,15 @@ internal sealed class QueueTriggerConsumer(
         try
         {
             var result = await run.Completion.ConfigureAwait(false);
-            Statistics.OnEnded(result.Status == RunStatus.Completed);
+            if (result.Status == RunStatus.Running)
+            {
+                // Suspended by a stopping engine: not ended, resumed later from its history.
+                Statistics.OnSuspended();
+            }
+            else
+            {
+                Statistics.OnEnded(result.Status == RunStatus.Completed);
+            }
         }
 #pragma warning disable CA1031 // A run that crashed is counted and logged; the trigger keeps consuming.
         catch (Exception ex)

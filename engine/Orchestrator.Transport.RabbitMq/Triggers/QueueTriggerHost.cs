@@ -2,6 +2,7 @@ using Orchestrator.Core.Definitions;
 using Orchestrator.Core.History;
 using Orchestrator.Core.Interpreter;
 using Orchestrator.Transport.RabbitMq.Connections;
+using Orchestrator.Transport.RabbitMq.Lifetime;
 using RabbitMQ.Client;
 
 namespace Orchestrator.Transport.RabbitMq.Triggers;
@@ -17,12 +18,12 @@ internal sealed class QueueTriggerHost : IAsyncDisposable
     private readonly TransportLog _log;
     private readonly TimeProvider _time;
     private readonly CancellationTokenSource _stopping = new();
-    private readonly CancellationTokenSource _runsStopping = new();
     private readonly List<QueueTriggerConsumer> _consumers = [];
     private readonly WorkflowEngine _engine;
     private readonly IRunStore _store;
     private readonly IReadOnlyList<QueueTrigger> _triggers;
     private IChannel? _deadLetterChannel;
+    private int _stopped;
     private int _disposed;
 
     public QueueTriggerHost(IConnection connection, WorkflowEngine engine, IRunStore store, IReadOnlyList<QueueTrigger> triggers, RabbitMqOptions options, TransportLog log, TimeProvider time)
@@ -80,19 +81,22 @@ internal sealed class QueueTriggerHost : IAsyncDisposable
         var deadLetters = new DeadLetters(_connection, _deadLetterChannel, _time);
         foreach (var trigger in _triggers)
         {
-            var consumer = new QueueTriggerConsumer(trigger, _engine, _store, deadLetters, _log, _stopping.Token, _runsStopping.Token);
+            var consumer = new QueueTriggerConsumer(trigger, _engine, _store, deadLetters, _log, _stopping.Token);
             _consumers.Add(consumer);
             await consumer.StartAsync(_connection, cancellationToken).ConfigureAwait(false);
         }
     }
 
+    /// <summary>Runs started by these triggers that have not ended (nor been suspended).</summary>
+    public int Running => _consumers.Sum(c => c.Runs.Count);
+
     /// <summary>
-    /// Stops consuming, waits for messages being started to be acknowledged and for runs to end (up to the drain
-    /// timeout), then cancels the runs still going: they end as cancelled in the store.
+    /// Stops consuming and waits, until <paramref name="deadline"/>, for the messages being started to be
+    /// acknowledged (or returned to their queue). Runs already started go on: see <see cref="WaitRunsAsync"/>.
     /// </summary>
-    public async ValueTask DisposeAsync()
+    public async Task StopConsumingAsync(DateTimeOffset deadline)
     {
-        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        if (Interlocked.Exchange(ref _stopped, 1) == 1)
         {
             return;
         }
@@ -103,25 +107,41 @@ internal sealed class QueueTriggerHost : IAsyncDisposable
         }
 
         await _stopping.CancelAsync().ConfigureAwait(false);
-        var deadline = _time.GetUtcNow() + _options.DrainTimeout;
         foreach (var consumer in _consumers)
         {
-            await consumer.Pending.WaitIdleAsync(Remaining(deadline), _time).ConfigureAwait(false);
+            await consumer.Pending.WaitIdleAsync(_time.Remaining(deadline), _time).ConfigureAwait(false);
         }
+    }
 
+    /// <summary>Waits up to <paramref name="timeout"/> for the runs these triggers started to end or be suspended.</summary>
+    /// <returns>True when none is left.</returns>
+    public async Task<bool> WaitRunsAsync(TimeSpan timeout)
+    {
+        var deadline = _time.GetUtcNow() + timeout;
+        var idle = true;
         foreach (var consumer in _consumers)
         {
-            if (!await consumer.Runs.WaitIdleAsync(Remaining(deadline), _time).ConfigureAwait(false))
+            if (!await consumer.Runs.WaitIdleAsync(_time.Remaining(deadline), _time).ConfigureAwait(false))
             {
-                _log.Write("trigger.drain-timeout", $"queue={consumer.Queue} running={consumer.Runs.Count} (cancelled)");
+                _log.Write("trigger.drain-timeout", $"queue={consumer.Queue} running={consumer.Runs.Count}");
+                idle = false;
             }
         }
 
-        await _runsStopping.CancelAsync().ConfigureAwait(false);
+        return idle;
+    }
+
+    /// <summary>Stops consuming (if not yet) and closes the channels; the runtime drains or suspends the runs first.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
+        await StopConsumingAsync(_time.GetUtcNow() + _options.DrainTimeout).ConfigureAwait(false);
         foreach (var consumer in _consumers)
         {
-            // Cancelled runs record their end straight away; this only waits for those commits.
-            await consumer.Runs.WaitIdleAsync(TimeSpan.FromSeconds(10), _time).ConfigureAwait(false);
             await consumer.DisposeAsync().ConfigureAwait(false);
         }
 
@@ -131,12 +151,5 @@ internal sealed class QueueTriggerHost : IAsyncDisposable
         }
 
         _stopping.Dispose();
-        _runsStopping.Dispose();
-    }
-
-    private TimeSpan Remaining(DateTimeOffset deadline)
-    {
-        var left = deadline - _time.GetUtcNow();
-        return left > TimeSpan.Zero ? left : TimeSpan.Zero;
     }
 }

@@ -10,7 +10,7 @@ using RabbitMQ.Client;
 namespace Orchestrator.Transport.RabbitMq.Triggers;
 
 /// <summary>
-/// Reads what any publisher may put on a trigger queue: a raw JSON body, a structured-mode CloudEvent
+/// Reads what any publisher may put on a trigger queue or a listen channel: a raw JSON body, a structured-mode CloudEvent
 /// (content type <c>application/cloudevents+json</c>), or a binary-mode CloudEvent (attributes in <c>ce-*</c> headers,
 /// the data as the body). RabbitMQ has no CloudEvents binding of its own; <c>ce-</c> is the prefix of the HTTP and
 /// Kafka bindings, and the AMQP 1.0 binding's <c>cloudEvents:</c> / <c>cloudEvents_</c> are accepted too.

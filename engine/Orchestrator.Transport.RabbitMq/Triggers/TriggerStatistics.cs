@@ -10,6 +10,7 @@ public sealed class TriggerStatistics
     private long _startFailures;
     private long _completed;
     private long _failed;
+    private long _suspended;
 
     /// <summary>Messages taken from the queue (a redelivered message counts again).</summary>
     public long Received => Interlocked.Read(ref _received);
@@ -32,6 +33,9 @@ public sealed class TriggerStatistics
     /// <summary>Runs started here that failed or were cancelled.</summary>
     public long Failed => Interlocked.Read(ref _failed);
 
+    /// <summary>Runs started here that the engine suspended when it stopped: still running in the store, resumable.</summary>
+    public long Suspended => Interlocked.Read(ref _suspended);
+
     internal void OnReceived() => Interlocked.Increment(ref _received);
 
     internal void OnStarted() => Interlocked.Increment(ref _started);
@@ -44,7 +48,9 @@ public sealed class TriggerStatistics
 
     internal void OnEnded(bool completed) => Interlocked.Increment(ref completed ? ref _completed : ref _failed);
 
+    internal void OnSuspended() => Interlocked.Increment(ref _suspended);
+
     /// <inheritdoc />
     public override string ToString() =>
-        $"received={Received} started={Started} deadLettered={DeadLettered} duplicates={Duplicates} startFailures={StartFailures} completed={Completed} failed={Failed}";
+        $"received={Received} started={Started} deadLettered={DeadLettered} duplicates={Duplicates} startFailures={StartFailures} completed={Completed} failed={Failed} suspended={Suspended}";
 }

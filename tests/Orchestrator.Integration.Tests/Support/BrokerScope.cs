@@ -11,6 +11,7 @@ namespace Orchestrator.Integration.Tests.Support;
 internal sealed class BrokerScope : IAsyncDisposable
 {
     private readonly List<string> _queues = [];
+    private readonly List<string> _exchanges = [];
     private IConnection? _connection;
 
     public BrokerScope(BrokerFixture broker)
@@ -33,6 +34,31 @@ internal sealed class BrokerScope : IAsyncDisposable
         _queues.Add(queue);
         _queues.Add(queue + ".dead");
         return queue;
+    }
+
+    /// <summary>An exchange name no other test uses, declared (durable) now; deleted at the end.</summary>
+    public async Task<string> ExchangeAsync(string name, string type = ExchangeType.Direct)
+    {
+        var exchange = $"{Prefix}.{name}";
+        _exchanges.Add(exchange);
+        await using var channel = await ChannelAsync();
+        await channel.ExchangeDeclareAsync(exchange, type, durable: true, autoDelete: false);
+        return exchange;
+    }
+
+    /// <summary>Deletes an exchange now (as an operator would, under a running engine).</summary>
+    public async Task DeleteExchangeAsync(string exchange)
+    {
+        await using var channel = await ChannelAsync();
+        await channel.ExchangeDeleteAsync(exchange);
+    }
+
+    /// <summary>Declares <paramref name="queue"/> (durable) and binds it to <paramref name="exchange"/>.</summary>
+    public async Task BindAsync(string queue, string exchange, string routingKey)
+    {
+        await using var channel = await ChannelAsync();
+        await channel.QueueDeclareAsync(queue, durable: true, exclusive: false, autoDelete: false);
+        await channel.QueueBindAsync(queue, exchange, routingKey);
     }
 
     /// <summary>Registers the transport's queues of <paramref name="functions"/> for deletion.</summary>
@@ -86,6 +112,10 @@ internal sealed class BrokerScope : IAsyncDisposable
             }
 
             await channel.ExchangeDeleteAsync($"{Prefix}.control");
+            foreach (var exchange in _exchanges)
+            {
+                await channel.ExchangeDeleteAsync(exchange);
+            }
         }
         finally
         {

@@ -14,4 +14,18 @@ internal static class Workflows
         catalog.TryAdd(parsed.Workflow!);
         return (catalog, parsed.Workflow!);
     }
+
+    /// <summary>Several workflows in one catalog, as an engine loads a folder.</summary>
+    public static (WorkflowCatalog Catalog, WorkflowDefinition[] Workflows) ParseAll(params string[] yamls)
+    {
+        var catalog = new WorkflowCatalog();
+        var workflows = yamls.Select((yaml, i) =>
+        {
+            var parsed = WorkflowParser.Parse(yaml, $"test{i}.yaml", _ => null);
+            Assert.True(parsed.Workflow is not null, string.Join("\n", parsed.Diagnostics));
+            catalog.TryAdd(parsed.Workflow!);
+            return parsed.Workflow!;
+        }).ToArray();
+        return (catalog, workflows);
+    }
 }
