@@ -15,12 +15,16 @@ namespace Orchestrator.Core.Events;
 /// </remarks>
 public sealed class EventHub
 {
+    /// <summary>How many consumed message ids the hub remembers to drop a redelivered copy.</summary>
+    private const int RecentCapacity = 10_000;
+
     private readonly IEventInbox _inbox;
     private readonly TimeProvider _time;
     private readonly Lock _gate = new();
     private readonly Dictionary<string, List<InboxMessage>> _unconsumed = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<Waiter>> _waiting = new(StringComparer.Ordinal);
-    private readonly Lazy<Task> _loaded;
+    private readonly RecentMessageIds _recent = new(RecentCapacity);
+    private Task? _loading;
 
     /// <summary>Creates a hub over a durable inbox.</summary>
     public EventHub(IEventInbox inbox, TimeProvider? time = null)
@@ -28,7 +32,6 @@ public sealed class EventHub
         ArgumentNullException.ThrowIfNull(inbox);
         _inbox = inbox;
         _time = time ?? TimeProvider.System;
-        _loaded = new Lazy<Task>(LoadAsync);
     }
 
     /// <summary>Messages stored and not consumed, on all channels.</summary>
@@ -62,12 +65,21 @@ public sealed class EventHub
     /// <param name="channel">The channel (queue) it arrived on.</param>
     /// <param name="message">The message as an event object (see <see cref="EventMessages"/>).</param>
     /// <param name="cancellationToken">Stops the store write.</param>
-    /// <returns>The message's inbox id; when this completes, the message is durable.</returns>
-    public async Task<long> DeliverAsync(string channel, JsonObject message, CancellationToken cancellationToken)
+    /// <returns>The message's inbox id (null for a copy that was dropped); when this completes, the message is durable.</returns>
+    /// <remarks>
+    /// A transport delivers at least once: a message whose acknowledgement was lost comes again. A copy whose
+    /// <c>id</c> is already waiting on the channel, or was consumed recently (the last 10,000), is dropped.
+    /// </remarks>
+    public async Task<long?> DeliverAsync(string channel, JsonObject message, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(channel);
         ArgumentNullException.ThrowIfNull(message);
-        await _loaded.Value.WaitAsync(cancellationToken).ConfigureAwait(false);
+        await EnsureLoadedAsync(cancellationToken).ConfigureAwait(false);
+        if (IsCopy(channel, message))
+        {
+            return null;
+        }
+
         var receivedAt = _time.GetUtcNow();
         var id = await _inbox.AddMessageAsync(channel, message, receivedAt, cancellationToken).ConfigureAwait(false);
         Offer(new InboxMessage(id, channel, message, receivedAt));
@@ -81,7 +93,7 @@ public sealed class EventHub
     /// </remarks>
     internal async Task<InboxMessage> WaitAsync(ListenFilter filter, CancellationToken cancellationToken)
     {
-        await _loaded.Value.WaitAsync(cancellationToken).ConfigureAwait(false);
+        await EnsureLoadedAsync(cancellationToken).ConfigureAwait(false);
         Waiter waiter;
         lock (_gate)
         {
@@ -92,6 +104,7 @@ public sealed class EventHub
                 {
                     var found = stored[index];
                     stored.RemoveAt(index);
+                    _recent.Add(found);
                     return found;
                 }
             }
@@ -115,7 +128,43 @@ public sealed class EventHub
     }
 
     /// <summary>Puts a handed-over message back (its run could not record it), for the next listen that accepts it.</summary>
-    internal void Return(InboxMessage message) => Offer(message);
+    internal void Return(InboxMessage message)
+    {
+        lock (_gate)
+        {
+            _recent.Remove(message);
+        }
+
+        Offer(message);
+    }
+
+    private bool IsCopy(string channel, JsonObject message)
+    {
+        if (RecentMessageIds.IdOf(message) is not { } id)
+        {
+            return false;
+        }
+
+        lock (_gate)
+        {
+            return _recent.Contains(channel, id)
+                || (_unconsumed.TryGetValue(channel, out var stored) && stored.Exists(m => RecentMessageIds.IdOf(m.Message) == id));
+        }
+    }
+
+    /// <summary>Loads the inbox once; a failed load (the store was down) is tried again by the next caller.</summary>
+    private Task EnsureLoadedAsync(CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            if (_loading is null || _loading.IsFaulted || _loading.IsCanceled)
+            {
+                _loading = LoadAsync();
+            }
+
+            return _loading.WaitAsync(cancellationToken);
+        }
+    }
 
     private void Offer(InboxMessage message)
     {
@@ -128,6 +177,7 @@ public sealed class EventHub
                     if (waiters[i].Filter.Matches(message) && waiters[i].Message.TrySetResult(message))
                     {
                         waiters.RemoveAt(i);
+                        _recent.Add(message);
                         return;
                     }
                 }

@@ -129,4 +129,28 @@ public sealed class ListenEmitTests
         Assert.Equal(ErrorTypes.Expression, result.Error!.Type);
         Assert.Contains("type", result.Error.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Deliver_ARedeliveredCopyOfAMessage_IsDroppedWhetherWaitingOrConsumed()
+    {
+        const string Plain = """
+            document: { name: plain, version: 1.0.0 }
+            do:
+              - paid:
+                  listen: { to: payments, correlate: { key: "{{ message.data.order_id }}", equals: "{{ input.order_id }}" } }
+            """;
+        await using var engines = new ResumableEngines(fakeTime: false, Plain);
+        var engine = engines.Start().Engine;
+        var message = Orchestrator.Core.Events.EventMessages.FromPlainJson(JsonNode.Parse("""{ "order_id": 4, "amount": 1 }"""), "msg-4");
+
+        Assert.NotNull(await engine.Events!.DeliverAsync("payments", message, CancellationToken.None));
+        Assert.Null(await engine.Events.DeliverAsync("payments", message, CancellationToken.None));
+        Assert.Equal(1, engine.Events.Unconsumed);
+
+        var run = await engine.RunAsync(engines.Workflow("plain"), JsonNode.Parse("""{ "order_id": 4 }""")).WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(RunStatus.Completed, run.Status);
+        Assert.Equal("msg-4", run.Output!["id"]!.GetValue<string>());
+        Assert.Null(await engine.Events.DeliverAsync("payments", message, CancellationToken.None));
+        Assert.Equal(0, engine.Events.Unconsumed);
+    }
 }
