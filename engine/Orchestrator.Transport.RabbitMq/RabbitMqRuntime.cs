@@ -228,7 +228,7 @@ public sealed class RabbitMqRuntime : IAsyncDisposable
 
         if (_listens is not null)
         {
-            await _listens.StopAsync(deadline).ConfigureAwait(false);
+            await _listens.StopConsumingAsync(deadline).ConfigureAwait(false);
         }
 
         // Runs in flight finish, or are suspended (they still need the dispatcher and, in role all, the worker).

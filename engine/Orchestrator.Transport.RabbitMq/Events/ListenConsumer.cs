@@ -1,12 +1,9 @@
 using System.Text.Json.Nodes;
 using Orchestrator.Core.Events;
 using Orchestrator.Transport.RabbitMq.Connections;
-using Orchestrator.Transport.RabbitMq.Lifetime;
-using Orchestrator.Transport.RabbitMq.Topology;
-using Orchestrator.Transport.RabbitMq.Triggers;
+using Orchestrator.Transport.RabbitMq.Consuming;
 using RabbitMQ.Client;
 using RabbitMQ.Client.Events;
-using RabbitMQ.Client.Exceptions;
 
 namespace Orchestrator.Transport.RabbitMq.Events;
 
@@ -23,60 +20,28 @@ internal sealed class ListenConsumer(
     TransportLog log,
     TimeProvider time,
     CancellationToken stopping,
-    CancellationToken abandoning) : IAsyncDisposable
+    CancellationToken abandoning) : QueueConsumer(queue, "listen", deadLetters, log)
 {
     /// <summary>How long a message the store refused stays unacknowledged before it goes back to the queue.</summary>
     internal static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(1);
 
-    private IChannel? _channel;
-    private string? _consumerTag;
-
-    public string Queue => queue;
+    /// <summary>
+    /// Messages of one channel being stored at once. Storing is cheap (one inbox row, committed with others), so this
+    /// only bounds what a burst holds in memory.
+    /// </summary>
+    private const ushort Prefetch = 64;
 
     public ListenStatistics Statistics { get; } = new();
 
-    /// <summary>Messages being stored or set aside (not yet settled with the broker).</summary>
-    public InFlight Pending { get; } = new();
-
-    public async Task StartAsync(IConnection connection, ushort prefetch, CancellationToken cancellationToken)
+    public override async Task StartAsync(IConnection connection, CancellationToken cancellationToken)
     {
-        // A queue some publisher already declared otherwise (a quorum queue, a TTL) is used as it is.
-        await Declare.QueueAsync(connection, queue, null, cancellationToken).ConfigureAwait(false);
-        await deadLetters.DeclareAsync(queue, cancellationToken).ConfigureAwait(false);
-        _channel = await connection.CreateChannelAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
-        await _channel.BasicQosAsync(0, prefetch, global: false, cancellationToken).ConfigureAwait(false);
-        var consumer = new AsyncEventingBasicConsumer(_channel);
-        consumer.ReceivedAsync += OnMessageAsync;
-        _consumerTag = await _channel.BasicConsumeAsync(queue, autoAck: false, consumerTag: "", noLocal: false, exclusive: false, arguments: null, consumer, cancellationToken).ConfigureAwait(false);
-        log.Write("listen.consuming", $"queue={queue} prefetch={prefetch}");
+        await ConsumeAsync(connection, Prefetch, cancellationToken).ConfigureAwait(false);
+        Log.Write("listen.consuming", $"queue={Queue} prefetch={Prefetch}");
     }
 
-    public async Task StopConsumingAsync()
-    {
-        if (_channel is null || _consumerTag is null)
-        {
-            return;
-        }
+    protected override void OnDeadLettered() => Statistics.OnDeadLettered();
 
-        try
-        {
-            await _channel.BasicCancelAsync(_consumerTag).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (Quietly.IsGone(ex))
-        {
-            // Gone with its channel: nothing more will be delivered either way.
-        }
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        if (_channel is not null)
-        {
-            await Quietly.CloseAsync(_channel).ConfigureAwait(false);
-        }
-    }
-
-    private Task OnMessageAsync(object sender, BasicDeliverEventArgs delivery)
+    protected override Task OnMessageAsync(BasicDeliverEventArgs delivery)
     {
         Statistics.OnReceived();
 
@@ -102,7 +67,7 @@ internal sealed class ListenConsumer(
         // Not awaited: the next delivery need not wait for this one's commit (stores commit many at once). Each store
         // write begins here, in delivery order, so the inbox keeps the channel's order.
         _ = message is null
-            ? DeadLetterAsync(tag, properties, body, problem ?? "unreadable message")
+            ? DeadLetterAsync(tag, properties, body, problem ?? "unreadable message", workflow: null)
             : StoreAsync(message, tag);
         return Task.CompletedTask;
     }
@@ -111,7 +76,7 @@ internal sealed class ListenConsumer(
     {
         try
         {
-            await hub.DeliverAsync(queue, message, abandoning).ConfigureAwait(false);
+            await hub.DeliverAsync(Queue, message, abandoning).ConfigureAwait(false);
             Statistics.OnStored();
             await SettleAsync(tag, acknowledge: true).ConfigureAwait(false);
         }
@@ -120,7 +85,7 @@ internal sealed class ListenConsumer(
 #pragma warning restore CA1031
         {
             Statistics.OnStoreFailed();
-            log.Write("listen.store-failed", $"queue={queue} reason=\"{ex.Message}\"");
+            Log.Write("listen.store-failed", $"queue={Queue} reason=\"{ex.Message}\"");
 
             // A pause before it comes back, so that a store that stays down is not hammered by redeliveries.
             try
@@ -137,47 +102,6 @@ internal sealed class ListenConsumer(
         finally
         {
             Pending.Exit();
-        }
-    }
-
-    private async Task DeadLetterAsync(ulong tag, IReadOnlyBasicProperties properties, byte[] body, string reason)
-    {
-        try
-        {
-            await deadLetters.PublishAsync(queue, null, properties, body, reason, CancellationToken.None).ConfigureAwait(false);
-            Statistics.OnDeadLettered();
-            log.Write("listen.dead-lettered", $"queue={queue} reason=\"{reason}\"");
-            await SettleAsync(tag, acknowledge: true).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is PublishException || Quietly.IsGone(ex))
-        {
-            // Not set aside: back to the queue, to be tried again, rather than lost.
-            log.Write("listen.dead-letter-failed", $"queue={queue} reason=\"{ex.Message}\"");
-            await SettleAsync(tag, acknowledge: false).ConfigureAwait(false);
-        }
-        finally
-        {
-            Pending.Exit();
-        }
-    }
-
-    private async Task SettleAsync(ulong tag, bool acknowledge)
-    {
-        try
-        {
-            if (acknowledge)
-            {
-                await _channel!.BasicAckAsync(tag, multiple: false).ConfigureAwait(false);
-            }
-            else
-            {
-                await _channel!.BasicNackAsync(tag, multiple: false, requeue: true).ConfigureAwait(false);
-            }
-        }
-        catch (Exception ex) when (Quietly.IsGone(ex))
-        {
-            // The channel is gone: the broker requeues the message by itself (a stored one may then arrive twice).
-            log.Write("listen.settle-lost", $"queue={queue} reason=\"{ex.Message}\"");
         }
     }
 }

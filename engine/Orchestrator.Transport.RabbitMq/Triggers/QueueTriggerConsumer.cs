@@ -3,11 +3,10 @@ using Orchestrator.Core.Expressions;
 using Orchestrator.Core.History;
 using Orchestrator.Core.Interpreter;
 using Orchestrator.Transport.RabbitMq.Connections;
+using Orchestrator.Transport.RabbitMq.Consuming;
 using Orchestrator.Transport.RabbitMq.Lifetime;
-using Orchestrator.Transport.RabbitMq.Topology;
 using RabbitMQ.Client;
 using RabbitMQ.Client.Events;
-using RabbitMQ.Client.Exceptions;
 
 namespace Orchestrator.Transport.RabbitMq.Triggers;
 
@@ -22,65 +21,32 @@ internal sealed class QueueTriggerConsumer(
     IRunStore store,
     DeadLetters deadLetters,
     TransportLog log,
-    CancellationToken stopping) : IAsyncDisposable
+    CancellationToken stopping) : QueueConsumer(trigger.Queue, "trigger", deadLetters, log)
 {
     private readonly CorrelationKey _correlation = CorrelationKey.Create(trigger.Options.Correlation);
     private readonly SemaphoreSlim _slots = new(trigger.Options.Concurrency, trigger.Options.Concurrency);
     private readonly ConcurrentDictionary<string, Task> _starting = new(StringComparer.Ordinal);
-    private IChannel? _channel;
-    private string? _consumerTag;
-
-    public string Queue => trigger.Queue;
 
     public TriggerStatistics Statistics { get; } = new();
-
-    /// <summary>Messages being started or set aside (not yet acknowledged).</summary>
-    public InFlight Pending { get; } = new();
 
     /// <summary>Runs started here that have not ended.</summary>
     public InFlight Runs { get; } = new();
 
-    public async Task StartAsync(IConnection connection, CancellationToken cancellationToken)
+    public override async Task StartAsync(IConnection connection, CancellationToken cancellationToken)
     {
-        // A queue some publisher already declared otherwise (a quorum queue, a TTL) is used as it is: it is theirs to shape.
-        await Declare.QueueAsync(connection, trigger.Queue, null, cancellationToken).ConfigureAwait(false);
-        _channel = await connection.CreateChannelAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
-        await deadLetters.DeclareAsync(trigger.Queue, cancellationToken).ConfigureAwait(false);
-        await _channel.BasicQosAsync(0, (ushort)trigger.Options.Prefetch, global: false, cancellationToken).ConfigureAwait(false);
-        var consumer = new AsyncEventingBasicConsumer(_channel);
-        consumer.ReceivedAsync += OnMessageAsync;
-        _consumerTag = await _channel.BasicConsumeAsync(trigger.Queue, autoAck: false, consumerTag: "", noLocal: false, exclusive: false, arguments: null, consumer, cancellationToken).ConfigureAwait(false);
-        log.Write("trigger.consuming", $"queue={trigger.Queue} workflow={trigger.Workflow.Name}@{trigger.Workflow.Version} prefetch={trigger.Options.Prefetch} concurrency={trigger.Options.Concurrency}");
+        await ConsumeAsync(connection, (ushort)trigger.Options.Prefetch, cancellationToken).ConfigureAwait(false);
+        Log.Write("trigger.consuming", $"queue={trigger.Queue} workflow={trigger.Workflow.Name}@{trigger.Workflow.Version} prefetch={trigger.Options.Prefetch} concurrency={trigger.Options.Concurrency}");
     }
 
-    public async Task StopConsumingAsync()
+    protected override async ValueTask DisposeAsyncCore()
     {
-        if (_channel is null || _consumerTag is null)
-        {
-            return;
-        }
-
-        try
-        {
-            await _channel.BasicCancelAsync(_consumerTag).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (Quietly.IsGone(ex))
-        {
-            // Gone with its channel: nothing more will be delivered either way.
-        }
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        if (_channel is not null)
-        {
-            await Quietly.CloseAsync(_channel).ConfigureAwait(false);
-        }
-
+        await base.DisposeAsyncCore().ConfigureAwait(false);
         _slots.Dispose();
     }
 
-    private async Task OnMessageAsync(object sender, BasicDeliverEventArgs delivery)
+    protected override void OnDeadLettered() => Statistics.OnDeadLettered();
+
+    protected override async Task OnMessageAsync(BasicDeliverEventArgs delivery)
     {
         Statistics.OnReceived();
 
@@ -112,7 +78,7 @@ internal sealed class QueueTriggerConsumer(
         if (problem is not null)
         {
             Pending.Enter();
-            _ = Task.Run(() => DeadLetterAsync(tag, properties, body, problem));
+            _ = Task.Run(() => DeadLetterAsync(tag, properties, body, problem, trigger.Workflow.Name));
             return;
         }
 
@@ -129,27 +95,6 @@ internal sealed class QueueTriggerConsumer(
 
         Pending.Enter();
         _ = Task.Run(() => StartRunAsync(message!, correlation, tag));
-    }
-
-    private async Task DeadLetterAsync(ulong tag, IReadOnlyBasicProperties properties, byte[] body, string reason)
-    {
-        try
-        {
-            await deadLetters.PublishAsync(trigger.Queue, trigger.Workflow.Name, properties, body, reason, CancellationToken.None).ConfigureAwait(false);
-            Statistics.OnDeadLettered();
-            log.Write("trigger.dead-lettered", $"queue={trigger.Queue} reason=\"{reason}\"");
-            await SettleAsync(tag, acknowledge: true).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is PublishException || Quietly.IsGone(ex))
-        {
-            // Not set aside: back to the queue, to be tried again, rather than lost.
-            log.Write("trigger.dead-letter-failed", $"queue={trigger.Queue} reason=\"{ex.Message}\"");
-            await SettleAsync(tag, acknowledge: false).ConfigureAwait(false);
-        }
-        finally
-        {
-            Pending.Exit();
-        }
     }
 
     private async Task StartRunAsync(TriggerMessage message, string? correlation, ulong tag)
@@ -175,7 +120,7 @@ internal sealed class QueueTriggerConsumer(
                 if (await store.GetRunAsync(runId, CancellationToken.None).ConfigureAwait(false) is not null)
                 {
                     Statistics.OnDuplicate();
-                    log.Write("trigger.duplicate", $"queue={trigger.Queue} run={runId}");
+                    Log.Write("trigger.duplicate", $"queue={trigger.Queue} run={runId}");
                     await SettleAsync(tag, acknowledge: true).ConfigureAwait(false);
                     return;
                 }
@@ -201,7 +146,7 @@ internal sealed class QueueTriggerConsumer(
 #pragma warning restore CA1031
         {
             Statistics.OnStartFailed();
-            log.Write("trigger.start-failed", $"queue={trigger.Queue} reason=\"{ex.Message}\"");
+            Log.Write("trigger.start-failed", $"queue={trigger.Queue} reason=\"{ex.Message}\"");
             await SettleAsync(tag, acknowledge: false).ConfigureAwait(false);
         }
         finally
@@ -241,32 +186,12 @@ internal sealed class QueueTriggerConsumer(
 #pragma warning restore CA1031
         {
             Statistics.OnEnded(false);
-            log.Write("trigger.run-crashed", $"queue={trigger.Queue} run={run.RunId} reason=\"{ex.Message}\"");
+            Log.Write("trigger.run-crashed", $"queue={trigger.Queue} run={run.RunId} reason=\"{ex.Message}\"");
         }
         finally
         {
             _slots.Release();
             Runs.Exit();
-        }
-    }
-
-    private async Task SettleAsync(ulong tag, bool acknowledge)
-    {
-        try
-        {
-            if (acknowledge)
-            {
-                await _channel!.BasicAckAsync(tag, multiple: false).ConfigureAwait(false);
-            }
-            else
-            {
-                await _channel!.BasicNackAsync(tag, multiple: false, requeue: true).ConfigureAwait(false);
-            }
-        }
-        catch (Exception ex) when (Quietly.IsGone(ex))
-        {
-            // The channel is gone: the broker requeues the message by itself, and its correlation finds the run.
-            log.Write("trigger.settle-lost", $"queue={trigger.Queue} reason=\"{ex.Message}\"");
         }
     }
 }

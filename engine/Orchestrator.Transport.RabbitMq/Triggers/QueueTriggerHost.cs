@@ -2,6 +2,7 @@ using Orchestrator.Core.Definitions;
 using Orchestrator.Core.History;
 using Orchestrator.Core.Interpreter;
 using Orchestrator.Transport.RabbitMq.Connections;
+using Orchestrator.Transport.RabbitMq.Consuming;
 using Orchestrator.Transport.RabbitMq.Lifetime;
 using RabbitMQ.Client;
 
@@ -9,36 +10,17 @@ namespace Orchestrator.Transport.RabbitMq.Triggers;
 
 /// <summary>
 /// The engine's queue triggers: one consumer per <c>on: - queue: NAME</c> of the loaded workflows (the highest
-/// version of each), on a connection of their own so that a flood of trigger messages never slows replies.
+/// version of each), on a connection of their own so that a flood of trigger messages never slows replies. Disposing
+/// stops consuming (if not yet) and closes the channels; the runtime drains or suspends the runs first.
 /// </summary>
-internal sealed class QueueTriggerHost : IAsyncDisposable
+internal sealed class QueueTriggerHost(IConnection connection, WorkflowEngine engine, IRunStore store, IReadOnlyList<QueueTrigger> triggers, RabbitMqOptions options, TransportLog log, TimeProvider time)
+    : QueueConsumerHost<QueueTriggerConsumer>(connection, options, log, time)
 {
-    private readonly IConnection _connection;
-    private readonly RabbitMqOptions _options;
-    private readonly TransportLog _log;
-    private readonly TimeProvider _time;
-    private readonly CancellationTokenSource _stopping = new();
-    private readonly List<QueueTriggerConsumer> _consumers = [];
-    private readonly WorkflowEngine _engine;
-    private readonly IRunStore _store;
-    private readonly IReadOnlyList<QueueTrigger> _triggers;
-    private IChannel? _deadLetterChannel;
-    private int _stopped;
-    private int _disposed;
-
-    public QueueTriggerHost(IConnection connection, WorkflowEngine engine, IRunStore store, IReadOnlyList<QueueTrigger> triggers, RabbitMqOptions options, TransportLog log, TimeProvider time)
-    {
-        _connection = connection;
-        _engine = engine;
-        _store = store;
-        _triggers = triggers;
-        _options = options;
-        _log = log;
-        _time = time;
-    }
-
     /// <summary>Counters per trigger queue.</summary>
-    public IReadOnlyDictionary<string, TriggerStatistics> Statistics => _consumers.ToDictionary(c => c.Queue, c => c.Statistics, StringComparer.Ordinal);
+    public IReadOnlyDictionary<string, TriggerStatistics> Statistics => Consumers.ToDictionary(c => c.Queue, c => c.Statistics, StringComparer.Ordinal);
+
+    /// <summary>Runs started by these triggers that have not ended (nor been suspended).</summary>
+    public int Running => Consumers.Sum(c => c.Runs.Count);
 
     /// <summary>The queue triggers of the highest version of each workflow in <paramref name="catalog"/>.</summary>
     /// <exception cref="ArgumentException">Two workflows share a queue, or a trigger's options are out of range.</exception>
@@ -75,55 +57,17 @@ internal sealed class QueueTriggerHost : IAsyncDisposable
         return triggers;
     }
 
-    public async Task StartAsync(CancellationToken cancellationToken)
-    {
-        _deadLetterChannel = await Connector.OpenConfirmingChannelAsync(_connection, _options.MaxOutstandingConfirms, cancellationToken).ConfigureAwait(false);
-        var deadLetters = new DeadLetters(_connection, _deadLetterChannel, _time);
-        foreach (var trigger in _triggers)
-        {
-            var consumer = new QueueTriggerConsumer(trigger, _engine, _store, deadLetters, _log, _stopping.Token);
-            _consumers.Add(consumer);
-            await consumer.StartAsync(_connection, cancellationToken).ConfigureAwait(false);
-        }
-    }
-
-    /// <summary>Runs started by these triggers that have not ended (nor been suspended).</summary>
-    public int Running => _consumers.Sum(c => c.Runs.Count);
-
-    /// <summary>
-    /// Stops consuming and waits, until <paramref name="deadline"/>, for the messages being started to be
-    /// acknowledged (or returned to their queue). Runs already started go on: see <see cref="WaitRunsAsync"/>.
-    /// </summary>
-    public async Task StopConsumingAsync(DateTimeOffset deadline)
-    {
-        if (Interlocked.Exchange(ref _stopped, 1) == 1)
-        {
-            return;
-        }
-
-        foreach (var consumer in _consumers)
-        {
-            await consumer.StopConsumingAsync().ConfigureAwait(false);
-        }
-
-        await _stopping.CancelAsync().ConfigureAwait(false);
-        foreach (var consumer in _consumers)
-        {
-            await consumer.Pending.WaitIdleAsync(_time.Remaining(deadline), _time).ConfigureAwait(false);
-        }
-    }
-
     /// <summary>Waits up to <paramref name="timeout"/> for the runs these triggers started to end or be suspended.</summary>
     /// <returns>True when none is left.</returns>
     public async Task<bool> WaitRunsAsync(TimeSpan timeout)
     {
-        var deadline = _time.GetUtcNow() + timeout;
+        var deadline = Time.GetUtcNow() + timeout;
         var idle = true;
-        foreach (var consumer in _consumers)
+        foreach (var consumer in Consumers)
         {
-            if (!await consumer.Runs.WaitIdleAsync(_time.Remaining(deadline), _time).ConfigureAwait(false))
+            if (!await consumer.Runs.WaitIdleAsync(Time.Remaining(deadline), Time).ConfigureAwait(false))
             {
-                _log.Write("trigger.drain-timeout", $"queue={consumer.Queue} running={consumer.Runs.Count}");
+                Log.Write("trigger.drain-timeout", $"queue={consumer.Queue} running={consumer.Runs.Count}");
                 idle = false;
             }
         }
@@ -131,25 +75,18 @@ internal sealed class QueueTriggerHost : IAsyncDisposable
         return idle;
     }
 
-    /// <summary>Stops consuming (if not yet) and closes the channels; the runtime drains or suspends the runs first.</summary>
-    public async ValueTask DisposeAsync()
+    protected override IEnumerable<QueueTriggerConsumer> CreateConsumers(DeadLetters deadLetters) =>
+        triggers.Select(trigger => new QueueTriggerConsumer(trigger, engine, store, deadLetters, Log, Stopping));
+
+    /// <summary>
+    /// Waits, until <paramref name="deadline"/>, for the messages being started to be acknowledged (or returned to
+    /// their queue). Runs already started go on: see <see cref="WaitRunsAsync"/>.
+    /// </summary>
+    protected override async Task DrainAsync(DateTimeOffset deadline)
     {
-        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        foreach (var consumer in Consumers)
         {
-            return;
+            await consumer.Pending.WaitIdleAsync(Time.Remaining(deadline), Time).ConfigureAwait(false);
         }
-
-        await StopConsumingAsync(_time.GetUtcNow() + _options.DrainTimeout).ConfigureAwait(false);
-        foreach (var consumer in _consumers)
-        {
-            await consumer.DisposeAsync().ConfigureAwait(false);
-        }
-
-        if (_deadLetterChannel is not null)
-        {
-            await Quietly.CloseAsync(_deadLetterChannel).ConfigureAwait(false);
-        }
-
-        _stopping.Dispose();
     }
 }

@@ -3,7 +3,7 @@ using Orchestrator.Transport.RabbitMq.Topology;
 using Orchestrator.Transport.RabbitMq.Wire;
 using RabbitMQ.Client;
 
-namespace Orchestrator.Transport.RabbitMq.Triggers;
+namespace Orchestrator.Transport.RabbitMq.Consuming;
 
 /// <summary>
 /// Moves a refused trigger or listen-channel message to <c>QUEUE.dead</c>, unchanged but for headers that say why. Published by the
