@@ -21,6 +21,8 @@ internal static class Program
           --time-limit S    stop waiting for a burst after S seconds and report the steps done by then (default 60)
 
                orchestrator bench coldstart [--samples N] [--runtimes python,node,php] [--warm N]
+               orchestrator bench events [--runs N]
+               orchestrator bench broker
         """;
 
     public static async Task<int> Main(string[] args)
@@ -34,6 +36,11 @@ internal static class Program
         if (args[0] == "broker")
         {
             return await Broker.BrokerBenchmark.RunAsync(args[1..], Console.Out).ConfigureAwait(false);
+        }
+
+        if (args[0] == "events")
+        {
+            return await Events.EventsBenchmark.RunAsync(args[1..], Console.Out).ConfigureAwait(false);
         }
 
         if (args[0] == "coldstart")

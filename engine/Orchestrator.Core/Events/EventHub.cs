@@ -21,8 +21,7 @@ public sealed class EventHub
     private readonly IEventInbox _inbox;
     private readonly TimeProvider _time;
     private readonly Lock _gate = new();
-    private readonly Dictionary<string, List<InboxMessage>> _unconsumed = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, List<Waiter>> _waiting = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, ChannelState> _channels = new(StringComparer.Ordinal);
     private readonly RecentMessageIds _recent = new(RecentCapacity);
     private Task? _loading;
 
@@ -41,7 +40,7 @@ public sealed class EventHub
         {
             lock (_gate)
             {
-                return _unconsumed.Values.Sum(list => list.Count);
+                return _channels.Values.Sum(channel => channel.Stored);
             }
         }
     }
@@ -53,7 +52,7 @@ public sealed class EventHub
         {
             lock (_gate)
             {
-                return _waiting.Values.Sum(list => list.Count);
+                return _channels.Values.Sum(channel => channel.Waiting);
             }
         }
     }
@@ -97,26 +96,14 @@ public sealed class EventHub
         Waiter waiter;
         lock (_gate)
         {
-            if (_unconsumed.TryGetValue(filter.Channel, out var stored))
+            var channel = Channel(filter.Channel);
+            if (channel.TakeStored(filter) is { } found)
             {
-                var index = stored.FindIndex(filter.Matches);
-                if (index >= 0)
-                {
-                    var found = stored[index];
-                    stored.RemoveAt(index);
-                    _recent.Add(found);
-                    return found;
-                }
+                _recent.Add(found);
+                return found;
             }
 
-            waiter = new Waiter(filter);
-            if (!_waiting.TryGetValue(filter.Channel, out var waiters))
-            {
-                waiters = [];
-                _waiting.Add(filter.Channel, waiters);
-            }
-
-            waiters.Add(waiter);
+            waiter = channel.AddWaiter(filter);
         }
 
         // Cancelling only withdraws a waiter that has not been handed a message: a message once handed over is the
@@ -147,8 +134,7 @@ public sealed class EventHub
 
         lock (_gate)
         {
-            return _recent.Contains(channel, id)
-                || (_unconsumed.TryGetValue(channel, out var stored) && stored.Exists(m => RecentMessageIds.IdOf(m.Message) == id));
+            return _recent.Contains(channel, id) || (_channels.TryGetValue(channel, out var state) && state.HasStored(id));
         }
     }
 
@@ -170,43 +156,37 @@ public sealed class EventHub
     {
         lock (_gate)
         {
-            if (_waiting.TryGetValue(message.Channel, out var waiters))
+            var channel = Channel(message.Channel);
+            if (channel.TakeWaiter(message) is { } waiter)
             {
-                for (var i = 0; i < waiters.Count; i++)
-                {
-                    if (waiters[i].Filter.Matches(message) && waiters[i].Message.TrySetResult(message))
-                    {
-                        waiters.RemoveAt(i);
-                        _recent.Add(message);
-                        return;
-                    }
-                }
+                // Set under the lock: a waiter is withdrawn under it too, so it is either handed this message or gone.
+                waiter.Message.SetResult(message);
+                _recent.Add(message);
+                return;
             }
 
-            if (!_unconsumed.TryGetValue(message.Channel, out var stored))
-            {
-                stored = [];
-                _unconsumed.Add(message.Channel, stored);
-            }
-
-            // Oldest first, by inbox id: a returned message goes back to its place.
-            var index = stored.FindIndex(m => m.Id > message.Id);
-            stored.Insert(index < 0 ? stored.Count : index, message);
+            channel.Store(message);
         }
+    }
+
+    private ChannelState Channel(string name)
+    {
+        if (!_channels.TryGetValue(name, out var channel))
+        {
+            channel = new ChannelState();
+            _channels.Add(name, channel);
+        }
+
+        return channel;
     }
 
     private void Withdraw(Waiter waiter)
     {
         lock (_gate)
         {
-            if (!waiter.Message.TrySetCanceled())
+            if (waiter.Message.TrySetCanceled())
             {
-                return;
-            }
-
-            if (_waiting.TryGetValue(waiter.Filter.Channel, out var waiters))
-            {
-                waiters.Remove(waiter);
+                Channel(waiter.Filter.Channel).Remove(waiter);
             }
         }
     }
@@ -218,21 +198,8 @@ public sealed class EventHub
         {
             foreach (var message in messages)
             {
-                if (!_unconsumed.TryGetValue(message.Channel, out var stored))
-                {
-                    stored = [];
-                    _unconsumed.Add(message.Channel, stored);
-                }
-
-                stored.Add(message);
+                Channel(message.Channel).Store(message);
             }
         }
-    }
-
-    private sealed class Waiter(ListenFilter filter)
-    {
-        public ListenFilter Filter { get; } = filter;
-
-        public TaskCompletionSource<InboxMessage> Message { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 }

@@ -153,4 +153,48 @@ public sealed class ListenEmitTests
         Assert.Null(await engine.Events.DeliverAsync("payments", message, CancellationToken.None));
         Assert.Equal(0, engine.Events.Unconsumed);
     }
+
+    [Fact]
+    public async Task Listen_MessageGoesToTheOldestWaitingListenAcrossDifferentCorrelations()
+    {
+        const string ByOrder = """
+            document: { name: by-order, version: 1.0.0 }
+            do:
+              - got:
+                  listen: { to: shared, correlate: { key: "{{ message.data.order }}", equals: "{{ input.order }}" } }
+            """;
+        const string ByCustomer = """
+            document: { name: by-customer, version: 1.0.0 }
+            do:
+              - got:
+                  listen: { to: shared, correlate: { key: "{{ message.data.customer }}", equals: "{{ input.customer }}" } }
+            """;
+        const string Anything = """
+            document: { name: anything, version: 1.0.0 }
+            do:
+              - got:
+                  listen: { to: shared }
+            """;
+        await using var engines = new ResumableEngines(fakeTime: false, ByOrder, ByCustomer, Anything);
+        var engine = engines.Start().Engine;
+        var customer = engine.RunAsync(engines.Workflow("by-customer"), JsonNode.Parse("""{ "customer": "c1" }"""));
+        await engines.WaitForAsync(e => e.Kind == HistoryEventKind.StepStarted, 1);
+        var order = engine.RunAsync(engines.Workflow("by-order"), JsonNode.Parse("""{ "order": 9 }"""));
+        await engines.WaitForAsync(e => e.Kind == HistoryEventKind.StepStarted, 2);
+        var any = engine.RunAsync(engines.Workflow("anything"), new JsonObject());
+        await engines.WaitForAsync(e => e.Kind == HistoryEventKind.StepStarted, 3);
+
+        // Matches all three: the customer's listen started first.
+        await engine.Events!.DeliverAsync("shared", Orchestrator.Core.Events.EventMessages.FromPlainJson(JsonNode.Parse("""{ "order": 9, "customer": "c1" }"""), "m1"), CancellationToken.None);
+        Assert.Equal(RunStatus.Completed, (await customer.WaitAsync(TimeSpan.FromSeconds(10))).Status);
+        Assert.False(order.IsCompleted);
+
+        // Matches the order's listen and the uncorrelated one: the order's started first.
+        await engine.Events.DeliverAsync("shared", Orchestrator.Core.Events.EventMessages.FromPlainJson(JsonNode.Parse("""{ "order": 9 }"""), "m2"), CancellationToken.None);
+        Assert.Equal(RunStatus.Completed, (await order.WaitAsync(TimeSpan.FromSeconds(10))).Status);
+        Assert.False(any.IsCompleted);
+
+        await engine.Events.DeliverAsync("shared", Orchestrator.Core.Events.EventMessages.FromPlainJson(JsonNode.Parse("""{ "order": 1 }"""), "m3"), CancellationToken.None);
+        Assert.Equal("m3", (await any.WaitAsync(TimeSpan.FromSeconds(10))).Output!["id"]!.GetValue<string>());
+    }
 }

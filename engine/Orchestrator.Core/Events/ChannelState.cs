@@ -1,0 +1,181 @@
+using System.Text.Json.Nodes;
+
+namespace Orchestrator.Core.Events;
+
+/// <summary>
+/// The waiting listens and the unconsumed messages of one channel, indexed so that a message meets its listen
+/// without testing every waiting run: waiting runs are grouped by correlation expression and then by the value
+/// they wait for, so a message's key is read once per expression and looked up. Not thread-safe: the hub locks.
+/// </summary>
+internal sealed class ChannelState
+{
+    private readonly List<Waiter> _uncorrelated = [];
+    private readonly Dictionary<object, KeyedWaiters> _keyed = [];
+    private readonly List<StoredMessage> _stored = [];
+    private readonly HashSet<string> _storedIds = new(StringComparer.Ordinal);
+    private long _sequence;
+
+    public int Waiting => _uncorrelated.Count + _keyed.Values.Sum(group => group.Count);
+
+    public int Stored => _stored.Count;
+
+    public IEnumerable<InboxMessage> Messages => _stored.Select(s => s.Message);
+
+    public bool HasStored(string messageId) => _storedIds.Contains(messageId);
+
+    /// <summary>Keeps a message for a later listen, in inbox-id order (a returned message goes back to its place).</summary>
+    public void Store(InboxMessage message)
+    {
+        var index = _stored.FindIndex(s => s.Message.Id > message.Id);
+        _stored.Insert(index < 0 ? _stored.Count : index, new StoredMessage(message));
+        if (RecentMessageIds.IdOf(message.Message) is { } id)
+        {
+            _storedIds.Add(id);
+        }
+    }
+
+    /// <summary>Takes the oldest stored message the filter accepts, or null.</summary>
+    public InboxMessage? TakeStored(ListenFilter filter)
+    {
+        for (var i = 0; i < _stored.Count; i++)
+        {
+            var stored = _stored[i];
+            if (!filter.AcceptsType(stored.Message) || (filter.KeyOf is not null && !string.Equals(stored.KeyFor(filter), filter.ExpectedKey, StringComparison.Ordinal)))
+            {
+                continue;
+            }
+
+            _stored.RemoveAt(i);
+            if (RecentMessageIds.IdOf(stored.Message.Message) is { } id)
+            {
+                _storedIds.Remove(id);
+            }
+
+            return stored.Message;
+        }
+
+        return null;
+    }
+
+    public Waiter AddWaiter(ListenFilter filter)
+    {
+        var waiter = new Waiter(filter, ++_sequence);
+        if (filter.KeyGroup is null || filter.KeyOf is null)
+        {
+            _uncorrelated.Add(waiter);
+            return waiter;
+        }
+
+        if (!_keyed.TryGetValue(filter.KeyGroup, out var group))
+        {
+            group = new KeyedWaiters(filter.KeyOf);
+            _keyed.Add(filter.KeyGroup, group);
+        }
+
+        group.Add(waiter);
+        return waiter;
+    }
+
+    /// <summary>Takes the oldest waiting listen that accepts <paramref name="message"/>, or null.</summary>
+    public Waiter? TakeWaiter(InboxMessage message)
+    {
+        Waiter? best = _uncorrelated.Find(w => w.Filter.AcceptsType(message));
+        foreach (var group in _keyed.Values)
+        {
+            if (group.Oldest(message) is { } candidate && (best is null || candidate.Sequence < best.Sequence))
+            {
+                best = candidate;
+            }
+        }
+
+        if (best is not null)
+        {
+            Remove(best);
+        }
+
+        return best;
+    }
+
+    public void Remove(Waiter waiter)
+    {
+        if (waiter.Filter.KeyGroup is { } key && _keyed.TryGetValue(key, out var group))
+        {
+            group.Remove(waiter);
+            if (group.Count == 0)
+            {
+                _keyed.Remove(key);
+            }
+        }
+        else
+        {
+            _uncorrelated.Remove(waiter);
+        }
+    }
+
+    /// <summary>A stored message, with its correlation key per expression once read.</summary>
+    private sealed class StoredMessage(InboxMessage message)
+    {
+        private Dictionary<object, string?>? _keys;
+
+        public InboxMessage Message { get; } = message;
+
+        public string? KeyFor(ListenFilter filter)
+        {
+            _keys ??= [];
+            if (!_keys.TryGetValue(filter.KeyGroup!, out var key))
+            {
+                key = filter.KeyOf!(Message.Message);
+                _keys.Add(filter.KeyGroup!, key);
+            }
+
+            return key;
+        }
+    }
+
+    /// <summary>The listens of one correlation expression, by the value each waits for, oldest first.</summary>
+    private sealed class KeyedWaiters(Func<JsonObject, string?> keyOf)
+    {
+        private readonly Dictionary<string, List<Waiter>> _byValue = new(StringComparer.Ordinal);
+
+        public int Count { get; private set; }
+
+        public void Add(Waiter waiter)
+        {
+            var value = waiter.Filter.ExpectedKey ?? "";
+            if (!_byValue.TryGetValue(value, out var list))
+            {
+                list = [];
+                _byValue.Add(value, list);
+            }
+
+            list.Add(waiter);
+            Count++;
+        }
+
+        public Waiter? Oldest(InboxMessage message) =>
+            keyOf(message.Message) is { } key && _byValue.TryGetValue(key, out var list) ? list.Find(w => w.Filter.AcceptsType(message)) : null;
+
+        public void Remove(Waiter waiter)
+        {
+            var value = waiter.Filter.ExpectedKey ?? "";
+            if (_byValue.TryGetValue(value, out var list) && list.Remove(waiter))
+            {
+                Count--;
+                if (list.Count == 0)
+                {
+                    _byValue.Remove(value);
+                }
+            }
+        }
+    }
+}
+
+/// <summary>A listen waiting for a message; <see cref="Sequence"/> orders waiters oldest first.</summary>
+internal sealed class Waiter(ListenFilter filter, long sequence)
+{
+    public ListenFilter Filter { get; } = filter;
+
+    public long Sequence { get; } = sequence;
+
+    public TaskCompletionSource<InboxMessage> Message { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+}
