@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Runs every test: the .NET test projects, each adapter's own tests (Python, Node, PHP) and the deployment
 # checks. Installs what the tests need from Debian's packages when run as root (otherwise says what to
-# install), and starts a throwaway RabbitMQ broker on loopback for the integration tests unless
-# ORCHESTRATOR_RABBITMQ already names one.
+# install), starts a throwaway RabbitMQ broker on loopback for the integration tests unless
+# ORCHESTRATOR_RABBITMQ already names one, and a throwaway PostgreSQL server on loopback for the store tests unless
+# ORCHESTRATOR_POSTGRES already names one.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
@@ -18,6 +19,9 @@ requirements=(
 if [ -f "$root/tests/rabbitmq.sh" ] && [ -z "${ORCHESTRATOR_RABBITMQ:-}" ]; then
   requirements+=("path:/usr/sbin/rabbitmq-server|rabbitmq-server")
 fi
+if [ -f "$root/tests/postgres.sh" ] && [ -z "${ORCHESTRATOR_POSTGRES:-}" ]; then
+  requirements+=("glob:/usr/lib/postgresql/*/bin/initdb|postgresql")
+fi
 
 missing=()
 for requirement in "${requirements[@]}"; do
@@ -25,6 +29,7 @@ for requirement in "${requirements[@]}"; do
   case "$check" in
     command:*) command -v "${check#command:}" >/dev/null 2>&1 || missing+=("$package") ;;
     path:*) [ -e "${check#path:}" ] || missing+=("$package") ;;
+    glob:*) compgen -G "${check#glob:}" >/dev/null || missing+=("$package") ;;
     python:*) /usr/bin/python3 -c "import ${check#python:}" >/dev/null 2>&1 || missing+=("$package") ;;
   esac
 done
@@ -39,11 +44,22 @@ if [ ${#missing[@]} -gt 0 ]; then
   fi
 fi
 
-# A broker for the integration tests, stopped on exit.
+# A broker for the integration tests and a PostgreSQL server for the store tests, each stopped on exit (the one
+# trap stops whichever of them this script started).
+stop_services() {
+  if [ -n "${started_rabbitmq:-}" ]; then bash "$root/tests/rabbitmq.sh" stop >/dev/null 2>&1 || true; fi
+  if [ -n "${started_postgres:-}" ]; then bash "$root/tests/postgres.sh" stop >/dev/null 2>&1 || true; fi
+}
+trap stop_services EXIT
 if [ -f "$root/tests/rabbitmq.sh" ] && [ -z "${ORCHESTRATOR_RABBITMQ:-}" ]; then
+  started_rabbitmq=1
   ORCHESTRATOR_RABBITMQ="$(bash "$root/tests/rabbitmq.sh" start)"
   export ORCHESTRATOR_RABBITMQ
-  trap 'bash "$root/tests/rabbitmq.sh" stop >/dev/null 2>&1 || true' EXIT
+fi
+if [ -f "$root/tests/postgres.sh" ] && [ -z "${ORCHESTRATOR_POSTGRES:-}" ]; then
+  started_postgres=1
+  ORCHESTRATOR_POSTGRES="$(bash "$root/tests/postgres.sh" start)"
+  export ORCHESTRATOR_POSTGRES
 fi
 
 passed=0

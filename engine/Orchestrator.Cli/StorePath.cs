@@ -1,21 +1,81 @@
 using System.Globalization;
+using Npgsql;
+using Orchestrator.Core.History;
+using Orchestrator.Stores.Postgres;
 using Orchestrator.Stores.Sqlite;
 
 namespace Orchestrator.Cli;
 
 /// <summary>
-/// Where the SQLite store lives: <c>--store</c>, else <c>$ORCHESTRATOR_STORE</c>, else <c>.orchestrator/runs.db</c>;
-/// and how long its run leases last: <c>$ORCHESTRATOR_LEASE_SECONDS</c>, else 60 s.
+/// Where the store lives: <c>--store</c>, else <c>$ORCHESTRATOR_STORE</c>, else <c>.orchestrator/runs.db</c>; a
+/// <c>postgresql://</c> (or <c>postgres://</c>) URL names a PostgreSQL database, anything else a SQLite file. And how
+/// long its run leases last: <c>$ORCHESTRATOR_LEASE_SECONDS</c>, else 60 s.
 /// </summary>
 internal static class StorePath
 {
+    public const string Variable = "ORCHESTRATOR_STORE";
+
     public const string LeaseVariable = "ORCHESTRATOR_LEASE_SECONDS";
 
     public static string Resolve(string? option) =>
-        option ?? Environment.GetEnvironmentVariable("ORCHESTRATOR_STORE") ?? Path.Combine(".orchestrator", "runs.db");
+        option ?? Environment.GetEnvironmentVariable(Variable) ?? Path.Combine(".orchestrator", "runs.db");
 
-    /// <summary>Opens the store that <paramref name="option"/> names, with the lease of the environment.</summary>
-    public static SqliteRunStore Open(string? option) => new(Resolve(option), Lease());
+    /// <summary>Opens the store that <paramref name="option"/> names, with the lease of the environment; a SQLite file is created when missing.</summary>
+    /// <exception cref="StoreUnavailableException">The database does not answer or refuses the store.</exception>
+    /// <exception cref="UsageException">The URL or the lease variable cannot be read.</exception>
+    public static Task<IRunStore> OpenAsync(string? option, CancellationToken cancellationToken) =>
+        OpenAsync(Resolve(option), Lease(), cancellationToken);
+
+    /// <summary>Opens the store of a command that only reads it: a SQLite file must exist already.</summary>
+    /// <exception cref="UsageException">No SQLite file there, or a URL that cannot be read.</exception>
+    /// <exception cref="StoreUnavailableException">The database does not answer or refuses the store.</exception>
+    public static Task<IRunStore> OpenExistingAsync(string? option, CancellationToken cancellationToken)
+    {
+        var store = Resolve(option);
+        if (!PostgresConnectionString.IsUrl(store) && !File.Exists(store))
+        {
+            throw new UsageException($"no run store at {store} (run a workflow first, or pass --store PATH|URL)");
+        }
+
+        return OpenAsync(store, null, cancellationToken);
+    }
+
+    /// <summary>Closes a store that <see cref="OpenAsync(string?, CancellationToken)"/> opened.</summary>
+    public static ValueTask CloseAsync(IRunStore? store) =>
+        store is IAsyncDisposable disposable ? disposable.DisposeAsync() : ValueTask.CompletedTask;
+
+    private static async Task<IRunStore> OpenAsync(string store, TimeSpan? lease, CancellationToken cancellationToken)
+    {
+        if (!PostgresConnectionString.IsUrl(store))
+        {
+            return new SqliteRunStore(store, lease);
+        }
+
+        try
+        {
+            return await PostgresRunStore.OpenAsync(store, lease, cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+        catch (FormatException ex)
+        {
+            throw new UsageException(ex.Message);
+        }
+        catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException or TimeoutException)
+        {
+            throw new StoreUnavailableException($"cannot open the run store {PostgresConnectionString.Redact(store)}: {OneLine(ex)}", ex);
+        }
+    }
+
+    // Npgsql's "Failed to connect to 127.0.0.1:1" says where, its inner exception says why.
+    private static string OneLine(Exception ex)
+    {
+        var message = ex.Message;
+        if (ex.InnerException is { Message: { Length: > 0 } inner } && !message.Contains(inner, StringComparison.Ordinal))
+        {
+            message = $"{message} ({inner})";
+        }
+
+        return string.Join(' ', message.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+    }
 
     private static TimeSpan? Lease()
     {
@@ -29,3 +89,6 @@ internal static class StorePath
             : throw new UsageException($"${LeaseVariable} must be a positive number of seconds, not '{text}'");
     }
 }
+
+/// <summary>The store could not be opened (a database that does not answer): one line on stderr, exit code 1.</summary>
+internal sealed class StoreUnavailableException(string message, Exception inner) : Exception(message, inner);

@@ -3,7 +3,21 @@ namespace Orchestrator.Cli.Commands;
 /// <summary>Sends each command word to its command.</summary>
 internal static class CommandRouter
 {
-    public static Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await RouteAsync(args, stdout, stderr, cancellationToken).ConfigureAwait(false);
+        }
+        catch (StoreUnavailableException ex)
+        {
+            // A database that does not answer is not bad usage: one line, exit code 1.
+            await stderr.WriteLineAsync($"orchestrator: {ex.Message}").ConfigureAwait(false);
+            return ExitCodes.Failed;
+        }
+    }
+
+    private static Task<int> RouteAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
     {
         var rest = args.Skip(1).ToArray();
         return args.FirstOrDefault() switch
@@ -51,7 +65,8 @@ internal static class CommandRouter
               bench engine
                     Benchmark the engine against WorkflowCore (launcher only).
 
-            The store defaults to .orchestrator/runs.db under the current folder (or $ORCHESTRATOR_STORE).
+            The store defaults to .orchestrator/runs.db under the current folder (or $ORCHESTRATOR_STORE); --store takes
+            a SQLite file or a PostgreSQL URL (postgresql://user:pass@host:5432/database).
             The broker defaults to $ORCHESTRATOR_RABBITMQ (amqp://user:pass@host:5672/vhost).
             """);
         return Task.FromResult(ExitCodes.Ok);

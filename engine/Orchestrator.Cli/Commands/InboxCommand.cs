@@ -1,5 +1,5 @@
 using System.Globalization;
-using Orchestrator.Stores.Sqlite;
+using Orchestrator.Core.Events;
 
 namespace Orchestrator.Cli.Commands;
 
@@ -19,20 +19,22 @@ internal static class InboxCommand
         var arguments = new Arguments(args, ["store", "channel"], []);
         if (arguments.Positionals.Count > 0)
         {
-            throw new UsageException("usage: orchestrator inbox [--channel NAME] [--store PATH]");
+            throw new UsageException("usage: orchestrator inbox [--channel NAME] [--store PATH|URL]");
         }
 
-        var path = StorePath.Resolve(arguments.Option("store"));
-        if (!File.Exists(path))
+        var store = await StorePath.OpenExistingAsync(arguments.Option("store"), cancellationToken).ConfigureAwait(false);
+        IReadOnlyList<InboxMessage> all;
+        try
         {
-            throw new UsageException($"no run store at {path} (run a workflow first, or pass --store PATH)");
+            all = store is IEventInbox inbox ? await inbox.ListMessagesAsync(cancellationToken).ConfigureAwait(false) : [];
+        }
+        finally
+        {
+            await StorePath.CloseAsync(store).ConfigureAwait(false);
         }
 
-        await using var store = new SqliteRunStore(path);
         var channel = arguments.Option("channel");
-        var messages = (await store.ListMessagesAsync(cancellationToken).ConfigureAwait(false))
-            .Where(m => channel is null || m.Channel == channel)
-            .ToList();
+        var messages = all.Where(m => channel is null || m.Channel == channel).ToList();
         if (messages.Count == 0)
         {
             await stdout.WriteLineAsync(channel is null ? "the inbox is empty" : $"no message waits on '{channel}'").ConfigureAwait(false);

@@ -2,7 +2,6 @@ using Orchestrator.Cli.Progress;
 using Orchestrator.Core.History;
 using Orchestrator.Engine.Embedded;
 using Orchestrator.Engine.Loading;
-using Orchestrator.Stores.Sqlite;
 using Orchestrator.Workers.Registry;
 
 namespace Orchestrator.Cli.Commands;
@@ -44,7 +43,7 @@ internal static class ResumeCommand
             return ExitCodes.Usage;
         }
 
-        var store = StorePath.Open(arguments.Option("store"));
+        var store = await StorePath.OpenAsync(arguments.Option("store"), cancellationToken).ConfigureAwait(false);
         var progress = arguments.Flag("quiet") ? null : new ConsoleProgress(stderr);
         await using var runtime = new EmbeddedRuntime(loaded.Catalog, functions, store, ownsStore: true, observer: progress);
 

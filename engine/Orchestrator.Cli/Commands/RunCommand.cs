@@ -6,7 +6,6 @@ using Orchestrator.Engine.Embedded;
 using Orchestrator.Engine.Loading;
 using Orchestrator.Engine.Services;
 using Orchestrator.Core.Interpreter;
-using Orchestrator.Stores.Sqlite;
 using Orchestrator.Transport.RabbitMq;
 using Orchestrator.Workers.Registry;
 
@@ -62,7 +61,7 @@ internal static class RunCommand
         }
 
         await using var services = arguments.Flag("no-services") ? null : await StartServicesAsync(folder, stderr, cancellationToken).ConfigureAwait(false);
-        var store = StorePath.Open(arguments.Option("store"));
+        var store = await StorePath.OpenAsync(arguments.Option("store"), cancellationToken).ConfigureAwait(false);
         var progress = arguments.Flag("quiet") ? null : new ConsoleProgress(stderr);
         RunResult result;
         if (broker is null)
@@ -80,7 +79,7 @@ internal static class RunCommand
             }
             catch (RabbitMQ.Client.Exceptions.BrokerUnreachableException)
             {
-                await store.DisposeAsync().ConfigureAwait(false);
+                await StorePath.CloseAsync(store).ConfigureAwait(false);
                 await stderr.WriteLineAsync($"orchestrator: no RabbitMQ answers at {RabbitMqAddress.Redact(broker)}").ConfigureAwait(false);
                 return ExitCodes.Failed;
             }

@@ -1,7 +1,6 @@
 using System.Globalization;
 using Orchestrator.Core.History;
 using Orchestrator.Engine.Reporting;
-using Orchestrator.Stores.Sqlite;
 
 namespace Orchestrator.Cli.Commands;
 
@@ -11,13 +10,19 @@ internal static class RunsCommand
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, CancellationToken cancellationToken)
     {
         var arguments = new Arguments(args, ["store", "limit"], []);
-        var path = StorePath.Resolve(arguments.Option("store"));
-        if (!File.Exists(path))
+        var store = await StorePath.OpenExistingAsync(arguments.Option("store"), cancellationToken).ConfigureAwait(false);
+        try
         {
-            throw new UsageException($"no run store at {path} (run a workflow first, or pass --store PATH)");
+            return await ShowAsync(store, arguments, stdout, cancellationToken).ConfigureAwait(false);
         }
+        finally
+        {
+            await StorePath.CloseAsync(store).ConfigureAwait(false);
+        }
+    }
 
-        await using var store = new SqliteRunStore(path);
+    private static async Task<int> ShowAsync(IRunStore store, Arguments arguments, TextWriter stdout, CancellationToken cancellationToken)
+    {
         switch (arguments.Positionals)
         {
             case []:

@@ -1,7 +1,6 @@
 using System.Runtime.InteropServices;
 using Orchestrator.Core.History;
 using Orchestrator.Engine.Loading;
-using Orchestrator.Stores.Sqlite;
 using Orchestrator.Transport.RabbitMq;
 using Orchestrator.Workers.Manifests;
 using Orchestrator.Workers.Registry;
@@ -81,7 +80,7 @@ internal static class ServeCommand
             stop.Cancel();
         });
 
-        IRunStore? store = role == RabbitMqRole.Worker ? null : StorePath.Open(arguments.Option("store"));
+        IRunStore? store = role == RabbitMqRole.Worker ? null : await StorePath.OpenAsync(arguments.Option("store"), stop.Token).ConfigureAwait(false);
         RabbitMqRuntime runtime;
         try
         {
@@ -94,10 +93,7 @@ internal static class ServeCommand
         }
         catch (Exception ex) when (ex is BrokerUnreachableException or ArgumentException or OperationCanceledException)
         {
-            if (store is IAsyncDisposable disposable)
-            {
-                await disposable.DisposeAsync().ConfigureAwait(false);
-            }
+            await StorePath.CloseAsync(store).ConfigureAwait(false);
 
             if (ex is OperationCanceledException)
             {
