@@ -56,14 +56,16 @@ internal static class CommandRouter
                     history and drive it to its end. Ctrl+C suspends them again.
               serve [DIR...] [--role engine|worker|all] [--workflows DIR]... [--functions DIR]... [--rabbitmq URL]
                     [--store PATH] [--prefix NAME] [--drain SECONDS] [--quiet]
-                    Serve through RabbitMQ until SIGTERM or Ctrl+C: an engine runs the workflows and consumes their
-                    queue triggers; a worker hosts the functions (C# ones, and every functions/*/function.yaml found).
-                    Stopping lets work in flight finish (up to --drain, default 30 s) or returns it to its queue.
+                    Serve through RabbitMQ until SIGTERM or Ctrl+C: an engine runs the workflows, consumes their
+                    queue triggers and listen channels, and resumes runs whose engine stopped or died; a worker hosts
+                    the functions (C# ones, and every functions/*/function.yaml found). Stopping suspends waiting
+                    runs at once, lets work in flight finish (up to --drain, default 30 s), then suspends the rest;
+                    suspended runs stay running in the store and the next engine resumes them.
               publish QUEUE JSON|@file.json [--rabbitmq URL] [--count N] [--cloudevent structured|binary]
                     [--type TYPE] [--source SOURCE] [--id ID] [--raw]
                     Put a test message on a queue (persistent, confirmed); --raw sends the text as it is.
-              bench engine
-                    Benchmark the engine against WorkflowCore (launcher only).
+              bench engine | coldstart | broker | events
+                    Benchmark programs (launcher only): see docs/benchmarks.md.
 
             The store defaults to .orchestrator/runs.db under the current folder (or $ORCHESTRATOR_STORE); --store takes
             a SQLite file or a PostgreSQL URL (postgresql://user:pass@host:5432/database).

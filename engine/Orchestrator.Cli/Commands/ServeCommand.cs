@@ -9,8 +9,10 @@ using RabbitMQ.Client.Exceptions;
 namespace Orchestrator.Cli.Commands;
 
 /// <summary>
-/// <c>orchestrator serve</c>: a long-running engine, worker, or both, talking through RabbitMQ. Stops cleanly on
-/// SIGTERM or Ctrl+C: triggers stop taking messages, work in flight finishes (or goes back to its queue), then it exits 0.
+/// <c>orchestrator serve</c>: a long-running engine, worker, or both, talking through RabbitMQ. An engine resumes runs
+/// whose lease expired when it starts and on every lease beat. Stops cleanly on SIGTERM or Ctrl+C: waiting runs are
+/// suspended (they stay resumable), triggers and listen channels stop taking messages, work in flight finishes up to
+/// the drain timeout (then its runs are suspended too and its invocations go back to their queue), then it exits 0.
 /// </summary>
 internal static class ServeCommand
 {
