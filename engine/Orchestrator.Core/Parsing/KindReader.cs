@@ -96,7 +96,22 @@ internal static class KindReader
             branches = list;
         }
 
-        return Finish(new ForkTask { Branches = TaskReader.ReadList(branches, c.Context, "fork.branches"), Compete = compete }, c);
+        var read = TaskReader.ReadList(branches, c.Context, "fork.branches", checkJumps: false);
+        RejectBranchJumps(read, c.Context);
+        return Finish(new ForkTask { Branches = read, Compete = compete }, c);
+    }
+
+    /// <summary>Branches run side by side, so one cannot continue at another: a branch may only continue, exit or end.</summary>
+    private static void RejectBranchJumps(TaskList branches, ParseContext context)
+    {
+        foreach (var branch in branches.Tasks)
+        {
+            var targets = branch is SwitchTask sw ? sw.Cases.Select(c => (c.Then, c.Location)) : [(branch.Then, branch.Location)];
+            foreach (var (then, where) in targets.Where(t => t.Then.Kind == FlowDirectiveKind.GoTo))
+            {
+                context.Error(where, $"fork branch '{branch.Name}' cannot jump to '{then.Target}': branches run side by side; a branch's 'then' may be continue, exit or end (wrap steps that follow each other in a 'do')");
+            }
+        }
     }
 
     public static TaskDefinition? ReadFor(CommonFields c)

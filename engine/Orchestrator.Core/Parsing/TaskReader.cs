@@ -8,7 +8,7 @@ namespace Orchestrator.Core.Parsing;
 /// <summary>Reads <c>do:</c> lists and the tasks in them.</summary>
 internal static partial class TaskReader
 {
-    public static TaskList ReadList(YamlNode node, ParseContext context, string what)
+    public static TaskList ReadList(YamlNode node, ParseContext context, string what, bool checkJumps = true)
     {
         if (node is not YamlSequenceNode sequence)
         {
@@ -31,7 +31,11 @@ internal static partial class TaskReader
         }
 
         var list = new TaskList(tasks);
-        CheckJumps(list, context);
+        if (checkJumps)
+        {
+            CheckJumps(list, context);
+        }
+
         return list;
     }
 

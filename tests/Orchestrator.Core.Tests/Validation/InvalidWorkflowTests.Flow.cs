@@ -10,6 +10,21 @@ public sealed partial class InvalidWorkflowTests
     public static TheoryData<string, string, string> FlowCases => new()
     {
         {
+            "fork branch that jumps to another branch",
+            """
+            document: { name: wf, version: 1.0.0 }
+            do:
+              - both:
+                  fork:
+                    branches:
+                      - a:
+                          set: 1
+                          then: b
+                      - b: { set: 2 }
+            """,
+            "wf.yaml:6:13: error: fork branch 'a' cannot jump to 'b': branches run side by side; a branch's 'then' may be continue, exit or end (wrap steps that follow each other in a 'do')"
+        },
+        {
             "then to an unknown step",
             """
             document: { name: wf, version: 1.0.0 }
