@@ -2,6 +2,7 @@ using System.Data;
 using Npgsql;
 using NpgsqlTypes;
 using Orchestrator.Core.History;
+using Orchestrator.Core.History.Persistence;
 
 namespace Orchestrator.Stores.Postgres;
 
@@ -44,7 +45,7 @@ internal sealed class PostgresBatchWriter : IAsyncDisposable
     // A message consumed twice (or never stored) deletes nothing: not an error.
     private const string DeleteMessagesSql = "DELETE FROM inbox WHERE id = ANY($1::bigint[]);";
 
-    private static readonly string Running = PostgresCodec.ToColumn(RunStatus.Running);
+    private static readonly string Running = StoreEncoding.ToName(RunStatus.Running);
 
     private static readonly string RenewLeasesSql = $"UPDATE runs SET lease_until = $1 WHERE status = '{Running}' AND owner = $2;";
 
@@ -253,9 +254,9 @@ internal sealed class PostgresBatchWriter : IAsyncDisposable
             ids[i] = run.Id;
             workflows[i] = run.Workflow;
             versions[i] = run.Version;
-            statuses[i] = PostgresCodec.ToColumn(run.Status);
-            started[i] = PostgresCodec.ToColumn(run.StartedAt);
-            ended[i] = run.EndedAt is { } end ? PostgresCodec.ToColumn(end) : null;
+            statuses[i] = StoreEncoding.ToName(run.Status);
+            started[i] = StoreEncoding.ToTicks(run.StartedAt);
+            ended[i] = run.EndedAt is { } end ? StoreEncoding.ToTicks(end) : null;
             inputs[i] = save.Input;
             outputs[i] = save.Output;
             errors[i] = save.Error;
@@ -306,8 +307,8 @@ internal sealed class PostgresBatchWriter : IAsyncDisposable
                 var e = events[i];
                 runIds[row] = e.RunId;
                 sequences[row] = e.Sequence;
-                timestamps[row] = PostgresCodec.ToColumn(e.Timestamp);
-                kinds[row] = PostgresCodec.ToColumn(e.Kind);
+                timestamps[row] = StoreEncoding.ToTicks(e.Timestamp);
+                kinds[row] = StoreEncoding.ToName(e.Kind);
                 paths[row] = e.StepPath;
                 attempts[row] = e.Attempt;
                 data[row] = save.EventData[i];

@@ -3,6 +3,7 @@ using System.Threading.Channels;
 using Npgsql;
 using Orchestrator.Core.Events;
 using Orchestrator.Core.History;
+using Orchestrator.Core.History.Persistence;
 
 namespace Orchestrator.Stores.Postgres;
 
@@ -42,7 +43,7 @@ public sealed class PostgresRunStore : IRunStore, IEventInbox, IRunLeases, IAsyn
 
     private const string InsertMessageSql = "INSERT INTO inbox (channel, received_at, message) VALUES ($1, $2, $3::json) RETURNING id;";
 
-    private readonly Channel<PendingWrite> _queue = Channel.CreateUnbounded<PendingWrite>(
+    private readonly Channel<IPendingWrite> _queue = Channel.CreateUnbounded<IPendingWrite>(
         new UnboundedChannelOptions { SingleReader = true, SingleWriter = false });
 
     private readonly NpgsqlDataSource _dataSource;
@@ -137,7 +138,7 @@ public sealed class PostgresRunStore : IRunStore, IEventInbox, IRunLeases, IAsyn
     public ValueTask SaveAsync(RunChanges changes, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var save = PendingSave.Create(changes);
+        var save = new PendingSave(changes);
         ObjectDisposedException.ThrowIf(!_queue.Writer.TryWrite(save), this);
         return save.AsValueTask();
     }
@@ -158,7 +159,7 @@ public sealed class PostgresRunStore : IRunStore, IEventInbox, IRunLeases, IAsyn
 
         await using var command = _dataSource.CreateCommand(InsertMessageSql);
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = channel });
-        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = PostgresCodec.ToColumn(receivedAt) });
+        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = StoreEncoding.ToTicks(receivedAt) });
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = message.ToJsonString() });
         return (long)(await command.ExecuteScalarAsync(CancellationToken.None).ConfigureAwait(false))!;
     }
@@ -176,7 +177,7 @@ public sealed class PostgresRunStore : IRunStore, IEventInbox, IRunLeases, IAsyn
     public Task RenewLeasesAsync(DateTimeOffset until, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var untilColumn = PostgresCodec.ToColumn(until);
+        var untilColumn = StoreEncoding.ToTicks(until);
         return Enqueue(new PendingOperation<int>(writer => writer.RenewLeasesAsync(untilColumn)));
     }
 
@@ -189,8 +190,8 @@ public sealed class PostgresRunStore : IRunStore, IEventInbox, IRunLeases, IAsyn
     public Task<IReadOnlyList<RunRecord>> ClaimExpiredRunsAsync(DateTimeOffset now, DateTimeOffset until, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var nowColumn = PostgresCodec.ToColumn(now);
-        var untilColumn = PostgresCodec.ToColumn(until);
+        var nowColumn = StoreEncoding.ToTicks(now);
+        var untilColumn = StoreEncoding.ToTicks(until);
         return Enqueue(new PendingOperation<IReadOnlyList<RunRecord>>(writer => writer.ClaimExpiredAsync(nowColumn, untilColumn)));
     }
 

@@ -5,7 +5,7 @@ namespace Orchestrator.Stores.Sqlite;
 /// writer, so the file keeps one writing connection and these commit in order with the saves around them.
 /// </summary>
 /// <typeparam name="T">What the caller gets once the write is committed.</typeparam>
-internal sealed class PendingOperation<T> : PendingWrite
+internal sealed class PendingOperation<T> : IPendingWrite
 {
     private readonly Func<SqliteBatchWriter, (T Result, int Rows)> _operation;
 
@@ -20,7 +20,7 @@ internal sealed class PendingOperation<T> : PendingWrite
 
     public Task<T> Task => _completion.Task;
 
-    public override int WriteRows(SqliteBatchWriter writer)
+    public int WriteRows(SqliteBatchWriter writer)
     {
         // A rerun (the batch rolled back and is retried write by write) replaces the rolled-back result.
         var (result, rows) = _operation(writer);
@@ -28,7 +28,7 @@ internal sealed class PendingOperation<T> : PendingWrite
         return rows;
     }
 
-    public override void Complete() => _completion.TrySetResult(_result);
+    public void Complete() => _completion.TrySetResult(_result);
 
-    public override void Fail(Exception error) => _completion.TrySetException(error);
+    public void Fail(Exception error) => _completion.TrySetException(error);
 }

@@ -1,5 +1,6 @@
 using Microsoft.Data.Sqlite;
 using Orchestrator.Core.History;
+using Orchestrator.Core.History.Persistence;
 
 namespace Orchestrator.Stores.Sqlite;
 
@@ -40,7 +41,7 @@ internal sealed class SqliteBatchWriter : IDisposable
         INSERT INTO inbox (channel, received_at, message) VALUES ($channel, $received_at, $message) RETURNING id;
         """;
 
-    private static readonly string Running = SqliteCodec.ToColumn(RunStatus.Running);
+    private static readonly string Running = StoreEncoding.ToName(RunStatus.Running);
 
     private static readonly string RenewLeasesSql = $"""
         UPDATE runs SET lease_until = $until WHERE status = '{Running}' AND owner = $owner;
@@ -164,7 +165,7 @@ internal sealed class SqliteBatchWriter : IDisposable
     /// transaction of its own, so one bad save (say, a duplicate sequence) fails only its caller.
     /// </summary>
     /// <returns>How many rows were committed.</returns>
-    public int Write(List<PendingWrite> batch)
+    public int Write(List<IPendingWrite> batch)
     {
         var rows = 0;
         try
@@ -214,7 +215,7 @@ internal sealed class SqliteBatchWriter : IDisposable
         _connection.Dispose();
     }
 
-    private int WriteEachAlone(List<PendingWrite> batch)
+    private int WriteEachAlone(List<IPendingWrite> batch)
     {
         var committed = 0;
         foreach (var write in batch)
@@ -248,10 +249,10 @@ internal sealed class SqliteBatchWriter : IDisposable
         _runId.Value = run.Id;
         _runWorkflow.Value = run.Workflow;
         _runVersion.Value = run.Version;
-        _runStatus.Value = SqliteCodec.ToColumn(run.Status);
-        var started = SqliteCodec.ToColumn(run.StartedAt);
+        _runStatus.Value = StoreEncoding.ToName(run.Status);
+        var started = StoreEncoding.ToTicks(run.StartedAt);
         _runStartedAt.Value = started;
-        _runEndedAt.Value = run.EndedAt is { } ended ? SqliteCodec.ToColumn(ended) : DBNull.Value;
+        _runEndedAt.Value = run.EndedAt is { } ended ? StoreEncoding.ToTicks(ended) : DBNull.Value;
         _runInput.Value = (object?)save.Input ?? DBNull.Value;
         _runOutput.Value = (object?)save.Output ?? DBNull.Value;
         _runError.Value = (object?)save.Error ?? DBNull.Value;
@@ -264,8 +265,8 @@ internal sealed class SqliteBatchWriter : IDisposable
             var e = events[i];
             _eventRunId.Value = e.RunId;
             _eventSeq.Value = e.Sequence;
-            _eventTs.Value = SqliteCodec.ToColumn(e.Timestamp);
-            _eventKind.Value = SqliteCodec.ToColumn(e.Kind);
+            _eventTs.Value = StoreEncoding.ToTicks(e.Timestamp);
+            _eventKind.Value = StoreEncoding.ToName(e.Kind);
             _eventStepPath.Value = (object?)e.StepPath ?? DBNull.Value;
             _eventAttempt.Value = e.Attempt;
             _eventData.Value = (object?)save.EventData[i] ?? DBNull.Value;

@@ -1,7 +1,7 @@
-using System.Text.Json.Nodes;
 using Microsoft.Data.Sqlite;
 using Orchestrator.Core.Events;
 using Orchestrator.Core.History;
+using Orchestrator.Core.History.Persistence;
 
 namespace Orchestrator.Stores.Sqlite;
 
@@ -74,14 +74,8 @@ internal static class SqliteRunReader
         using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            events.Add(new HistoryEvent(
-                runId,
-                reader.GetInt64(0),
-                SqliteCodec.ToTimestamp(reader.GetInt64(1)),
-                SqliteCodec.ToEventKind(reader.GetString(2)),
-                reader.IsDBNull(3) ? null : reader.GetString(3),
-                reader.GetInt32(4),
-                ReadJson(reader, 5)));
+            events.Add(StoreEncoding.ToEvent(
+                runId, reader.GetInt64(0), reader.GetInt64(1), reader.GetString(2), TextOrNull(reader, 3), reader.GetInt32(4), TextOrNull(reader, 5)));
         }
 
         return events;
@@ -96,13 +90,7 @@ internal static class SqliteRunReader
         using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            var id = reader.GetInt64(0);
-            if (JsonNode.Parse(reader.GetString(3)) is not JsonObject message)
-            {
-                throw new InvalidDataException($"Inbox message {id} in the run database is not a JSON object.");
-            }
-
-            messages.Add(new InboxMessage(id, reader.GetString(1), message, SqliteCodec.ToTimestamp(reader.GetInt64(2))));
+            messages.Add(StoreEncoding.ToMessage(reader.GetInt64(0), reader.GetString(1), reader.GetInt64(2), reader.GetString(3)));
         }
 
         return messages;
@@ -113,17 +101,16 @@ internal static class SqliteRunReader
         new($"run id prefix '{prefix}' is ambiguous");
 
     /// <summary>A run from a row of <see cref="RunColumns"/>.</summary>
-    public static RunRecord ReadRun(SqliteDataReader reader) => new(
+    public static RunRecord ReadRun(SqliteDataReader reader) => StoreEncoding.ToRun(
         reader.GetString(0),
         reader.GetString(1),
         reader.GetString(2),
-        SqliteCodec.ToRunStatus(reader.GetString(3)),
-        SqliteCodec.ToTimestamp(reader.GetInt64(4)),
-        reader.IsDBNull(5) ? null : SqliteCodec.ToTimestamp(reader.GetInt64(5)),
-        ReadJson(reader, 6),
-        ReadJson(reader, 7),
-        ReadJson(reader, 8));
+        reader.GetString(3),
+        reader.GetInt64(4),
+        reader.IsDBNull(5) ? null : reader.GetInt64(5),
+        TextOrNull(reader, 6),
+        TextOrNull(reader, 7),
+        TextOrNull(reader, 8));
 
-    private static JsonNode? ReadJson(SqliteDataReader reader, int ordinal) =>
-        reader.IsDBNull(ordinal) ? null : JsonNode.Parse(reader.GetString(ordinal));
+    private static string? TextOrNull(SqliteDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
 }

@@ -3,6 +3,7 @@ using System.Threading.Channels;
 using Microsoft.Data.Sqlite;
 using Orchestrator.Core.Events;
 using Orchestrator.Core.History;
+using Orchestrator.Core.History.Persistence;
 
 namespace Orchestrator.Stores.Sqlite;
 
@@ -39,7 +40,7 @@ public sealed class SqliteRunStore : IRunStore, IEventInbox, IRunLeases, IAsyncD
     // A bound on one transaction, so a burst never builds one unbounded transaction; the rest follow at once.
     private const int MaxBatch = 4096;
 
-    private readonly Channel<PendingWrite> _queue = Channel.CreateUnbounded<PendingWrite>(
+    private readonly Channel<IPendingWrite> _queue = Channel.CreateUnbounded<IPendingWrite>(
         new UnboundedChannelOptions { SingleReader = true, SingleWriter = false });
 
     private readonly SqliteBatchWriter _writer;
@@ -135,7 +136,7 @@ public sealed class SqliteRunStore : IRunStore, IEventInbox, IRunLeases, IAsyncD
     public ValueTask SaveAsync(RunChanges changes, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var save = PendingSave.Create(changes);
+        var save = new PendingSave(changes);
         ObjectDisposedException.ThrowIf(!_queue.Writer.TryWrite(save), this);
         return save.AsValueTask();
     }
@@ -155,7 +156,7 @@ public sealed class SqliteRunStore : IRunStore, IEventInbox, IRunLeases, IAsyncD
 
         // Serialized here, on the caller's thread, like a save's JSON.
         var text = message.ToJsonString();
-        var at = SqliteCodec.ToColumn(receivedAt);
+        var at = StoreEncoding.ToTicks(receivedAt);
         return Enqueue(new PendingOperation<long>(writer => writer.AddMessage(channel, at, text)));
     }
 
@@ -175,7 +176,7 @@ public sealed class SqliteRunStore : IRunStore, IEventInbox, IRunLeases, IAsyncD
     public Task RenewLeasesAsync(DateTimeOffset until, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var untilColumn = SqliteCodec.ToColumn(until);
+        var untilColumn = StoreEncoding.ToTicks(until);
         return Enqueue(new PendingOperation<int>(writer => writer.RenewLeases(untilColumn)));
     }
 
@@ -188,8 +189,8 @@ public sealed class SqliteRunStore : IRunStore, IEventInbox, IRunLeases, IAsyncD
     public Task<IReadOnlyList<RunRecord>> ClaimExpiredRunsAsync(DateTimeOffset now, DateTimeOffset until, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var nowColumn = SqliteCodec.ToColumn(now);
-        var untilColumn = SqliteCodec.ToColumn(until);
+        var nowColumn = StoreEncoding.ToTicks(now);
+        var untilColumn = StoreEncoding.ToTicks(until);
         return Enqueue(new PendingOperation<IReadOnlyList<RunRecord>>(writer => writer.ClaimExpired(nowColumn, untilColumn)));
     }
 
@@ -253,7 +254,7 @@ public sealed class SqliteRunStore : IRunStore, IEventInbox, IRunLeases, IAsyncD
     private async Task WriteLoopAsync()
     {
         var reader = _queue.Reader;
-        var batch = new List<PendingWrite>(64);
+        var batch = new List<IPendingWrite>(64);
         while (await reader.WaitToReadAsync().ConfigureAwait(false))
         {
             while (batch.Count < MaxBatch && reader.TryRead(out var save))

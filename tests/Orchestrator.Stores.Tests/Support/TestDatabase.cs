@@ -1,5 +1,6 @@
 using Npgsql;
 using Orchestrator.Stores.Postgres;
+using Orchestrator.Tests.Stores;
 
 namespace Orchestrator.Stores.Tests.Support;
 
@@ -8,7 +9,7 @@ namespace Orchestrator.Stores.Tests.Support;
 /// name, dropped afterwards, so tests never see each other's runs. Without the variable every test fails with how to
 /// start a server: never a silent pass without one.
 /// </summary>
-public sealed class TestDatabase : IAsyncLifetime
+public sealed class TestDatabase : IStoreUnderTest<PostgresRunStore>
 {
     public const string Variable = "ORCHESTRATOR_POSTGRES";
 
@@ -67,6 +68,8 @@ public sealed class TestDatabase : IAsyncLifetime
     public Task<PostgresRunStore> OpenAsync(TimeSpan? lease = null, string? owner = null) =>
         PostgresRunStore.OpenAsync(ConnectionString, lease, owner);
 
+    Task<PostgresRunStore> IStoreUnderTest<PostgresRunStore>.OpenAsync() => OpenAsync();
+
     /// <summary>Runs SQL on the test database directly (to check what the store wrote, or set up what it must read).</summary>
     public async Task<object?> ScalarAsync(string sql, params object[] parameters)
     {
@@ -79,6 +82,27 @@ public sealed class TestDatabase : IAsyncLifetime
         }
 
         return await command.ExecuteScalarAsync();
+    }
+
+    /// <summary>This database's commits so far, as the statistics collector counts them (this method's own queries included).</summary>
+    public async Task<long?> CommittedTransactionsAsync()
+    {
+        // The statistics are per backend, flushed at transaction end; xact_commit counts this database's commits.
+        await ScalarAsync("SELECT pg_stat_clear_snapshot();");
+        return (long)(await ScalarAsync("SELECT xact_commit FROM pg_stat_database WHERE datname = current_database();"))!;
+    }
+
+    /// <summary>The schema was created once and is still at version 1: reopening did not touch it.</summary>
+    public async Task AssertClosedCleanlyAsync()
+    {
+        Assert.Equal(1L, await ScalarAsync("SELECT count(*) FROM orchestrator_schema;"));
+        Assert.Equal(1, await ScalarAsync("SELECT version FROM orchestrator_schema;"));
+    }
+
+    public void AssertDuplicateKey(Exception exception)
+    {
+        var postgres = Assert.IsType<PostgresException>(exception);
+        Assert.Equal(PostgresErrorCodes.UniqueViolation, postgres.SqlState);
     }
 
     private async Task ExecuteOnServerAsync(string sql)

@@ -5,17 +5,20 @@ namespace Orchestrator.Stores.Postgres;
 /// saves beside it in one transaction) or a lease renewal or claim (<see cref="PendingOperation{T}"/>, run alone, in
 /// queue order with the saves around it).
 /// </summary>
-internal abstract class PendingWrite
+internal interface IPendingWrite
 {
     /// <summary>Called when it could not be written.</summary>
-    public abstract void Fail(Exception error);
+    void Fail(Exception error);
 }
 
 /// <summary>A write other than a save: it runs on the writer's connection, alone, when it reaches the queue's head.</summary>
-internal abstract class PendingOperation : PendingWrite
+internal abstract class PendingOperation : IPendingWrite
 {
     /// <summary>Runs it and completes its caller; never throws.</summary>
     public abstract Task RunAsync(PostgresBatchWriter writer);
+
+    /// <inheritdoc />
+    public abstract void Fail(Exception error);
 }
 
 /// <typeparam name="T">What the caller gets once the write is committed.</typeparam>

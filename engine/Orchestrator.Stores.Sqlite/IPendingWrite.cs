@@ -5,15 +5,15 @@ namespace Orchestrator.Stores.Sqlite;
 /// rarer writes (<see cref="PendingOperation{T}"/>). The writer writes a batch of them in one transaction, then
 /// completes them all, or fails them.
 /// </summary>
-internal abstract class PendingWrite
+internal interface IPendingWrite
 {
     /// <summary>Writes this inside the writer's open transaction; may run again (alone) if the batch rolled back.</summary>
     /// <returns>How many rows it wrote (for the checkpointer).</returns>
-    public abstract int WriteRows(SqliteBatchWriter writer);
+    int WriteRows(SqliteBatchWriter writer);
 
     /// <summary>Called once the transaction that wrote it committed.</summary>
-    public abstract void Complete();
+    void Complete();
 
     /// <summary>Called when it could not be written.</summary>
-    public abstract void Fail(Exception error);
+    void Fail(Exception error);
 }
