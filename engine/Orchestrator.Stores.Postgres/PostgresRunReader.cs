@@ -80,13 +80,13 @@ internal static class PostgresRunReader
 
     public static async Task<IReadOnlyList<InboxMessage>> ListMessagesAsync(NpgsqlDataSource dataSource, CancellationToken cancellationToken)
     {
-        await using var command = dataSource.CreateCommand("SELECT id, channel, received_at, message FROM inbox ORDER BY id;");
+        await using var command = dataSource.CreateCommand("SELECT id, channel, received_at, message, claimed_by FROM inbox ORDER BY id;");
 
         var messages = new List<InboxMessage>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            messages.Add(StoreEncoding.ToMessage(reader.GetInt64(0), reader.GetString(1), reader.GetInt64(2), reader.GetString(3)));
+            messages.Add(StoreEncoding.ToMessage(reader.GetInt64(0), reader.GetString(1), reader.GetInt64(2), reader.GetString(3), reader.IsDBNull(4) ? null : reader.GetString(4)));
         }
 
         return messages;

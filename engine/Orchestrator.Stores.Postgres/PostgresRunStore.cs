@@ -32,7 +32,7 @@ namespace Orchestrator.Stores.Postgres;
 /// to one engine.
 /// </para>
 /// </remarks>
-public sealed class PostgresRunStore : IRunStore, IEventInbox, IRunLeases, IAsyncDisposable
+public sealed class PostgresRunStore : IRunStore, ISharedEventInbox, IRunLeases, IAsyncDisposable
 {
     /// <summary>The lease a store gives its runs unless told otherwise.</summary>
     public static readonly TimeSpan DefaultLeaseDuration = TimeSpan.FromSeconds(60);
@@ -42,6 +42,9 @@ public sealed class PostgresRunStore : IRunStore, IEventInbox, IRunLeases, IAsyn
     private const long MaxBatchChars = 32 * 1024 * 1024;
 
     private const string InsertMessageSql = "INSERT INTO inbox (channel, received_at, message) VALUES ($1, $2, $3::json) RETURNING id;";
+
+    // One statement: the row lock makes two engines' claims of one message take turns, and the second sees the first's.
+    private const string ClaimMessageSql = "UPDATE inbox SET claimed_by = $2 WHERE id = $1 AND (claimed_by IS NULL OR claimed_by = $2);";
 
     private readonly Channel<IPendingWrite> _queue = Channel.CreateUnbounded<IPendingWrite>(
         new UnboundedChannelOptions { SingleReader = true, SingleWriter = false });
@@ -162,6 +165,19 @@ public sealed class PostgresRunStore : IRunStore, IEventInbox, IRunLeases, IAsyn
         command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = StoreEncoding.ToTicks(receivedAt) });
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = message.ToJsonString() });
         return (long)(await command.ExecuteScalarAsync(CancellationToken.None).ConfigureAwait(false))!;
+    }
+
+    /// <inheritdoc />
+    /// <remarks>Autocommit, straight to the database (not through the writer's queue): a claim is awaited by a run
+    /// that has its message in hand, and must not wait behind a batch of saves.</remarks>
+    public async Task<bool> ClaimMessageAsync(long messageId, string runId, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(runId);
+        ThrowIfDisposed();
+        await using var command = _dataSource.CreateCommand(ClaimMessageSql);
+        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = messageId });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = runId });
+        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
     }
 
     /// <inheritdoc />

@@ -7,8 +7,9 @@ namespace Orchestrator.Stores.Postgres;
 internal static class PostgresSchema
 {
     /// <summary>Bumped when the layout changes, so an older build refuses a newer database instead of corrupting it.</summary>
-    /// <remarks>1: runs (with owner and lease), history and inbox: what SQLite's version 2 holds.</remarks>
-    public const int Version = 1;
+    /// <remarks>1: runs (with owner and lease), history and inbox: what SQLite's version 2 holds.
+    /// 2: inbox.claimed_by, the run that took a message (engines share the inbox).</remarks>
+    public const int Version = 2;
 
     /// <summary>Held while creating the tables, so engines opening a new database at once create them once.</summary>
     private const long CreateLock = 0x6F72_6368_7374_6F72; // "orchstor"
@@ -64,7 +65,8 @@ internal static class PostgresSchema
             id           bigserial PRIMARY KEY,
             channel      text   NOT NULL,
             received_at  bigint NOT NULL,
-            message      json   NOT NULL
+            message      json   NOT NULL,
+            claimed_by   text
         );
         """;
 
@@ -81,6 +83,11 @@ internal static class PostgresSchema
             if (await ReadVersionAsync(connection, transaction: null, cancellationToken).ConfigureAwait(false) is { } existing)
             {
                 Check(existing, connection);
+                if (existing < Version)
+                {
+                    await MigrateAsync(connection, cancellationToken).ConfigureAwait(false);
+                }
+
                 return;
             }
 
@@ -101,6 +108,19 @@ internal static class PostgresSchema
 
                 await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
             }
+        }
+    }
+
+    /// <summary>Brings a version-1 database to this version, once, whichever engine gets the lock first.</summary>
+    private static async Task MigrateAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await using (transaction.ConfigureAwait(false))
+        {
+            await ExecuteAsync(connection, transaction, $"SELECT pg_advisory_xact_lock({CreateLock});", cancellationToken).ConfigureAwait(false);
+            await ExecuteAsync(connection, transaction, "ALTER TABLE inbox ADD COLUMN IF NOT EXISTS claimed_by text;", cancellationToken).ConfigureAwait(false);
+            await ExecuteAsync(connection, transaction, $"UPDATE orchestrator_schema SET version = {Version.ToString(CultureInfo.InvariantCulture)} WHERE version < {Version.ToString(CultureInfo.InvariantCulture)};", cancellationToken).ConfigureAwait(false);
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         }
     }
 

@@ -40,7 +40,7 @@ internal sealed class ChannelState
         for (var i = 0; i < _stored.Count; i++)
         {
             var stored = _stored[i];
-            if (!filter.AcceptsType(stored.Message) || (filter.KeyOf is not null && !string.Equals(stored.KeyFor(filter), filter.ExpectedKey, StringComparison.Ordinal)))
+            if (!filter.MayTake(stored.Message) || !filter.AcceptsType(stored.Message) || (filter.KeyOf is not null && !string.Equals(stored.KeyFor(filter), filter.ExpectedKey, StringComparison.Ordinal)))
             {
                 continue;
             }
@@ -79,6 +79,18 @@ internal sealed class ChannelState
     /// <summary>Takes the oldest waiting listen that accepts <paramref name="message"/>, or null.</summary>
     public Waiter? TakeWaiter(InboxMessage message)
     {
+        if (message.ClaimedBy is not null)
+        {
+            // Claimed before its run stopped: only that run (resumed and waiting again) may take it.
+            var owner = AllWaiters().FirstOrDefault(w => w.Filter.MayTake(message) && w.Filter.AcceptsType(message));
+            if (owner is not null)
+            {
+                Remove(owner);
+            }
+
+            return owner;
+        }
+
         Waiter? best = _uncorrelated.Find(w => w.Filter.AcceptsType(message));
         foreach (var group in _keyed.Values)
         {
@@ -95,6 +107,24 @@ internal sealed class ChannelState
 
         return best;
     }
+
+    /// <summary>Drops stored messages that are no longer in the inbox (another engine's run consumed them).</summary>
+    public void Forget(Func<InboxMessage, bool> gone)
+    {
+        foreach (var stored in _stored.Where(s => gone(s.Message)).ToList())
+        {
+            _stored.Remove(stored);
+            if (RecentMessageIds.IdOf(stored.Message.Message) is { } id)
+            {
+                _storedIds.Remove(id);
+            }
+        }
+    }
+
+    /// <summary>Whether the inbox message <paramref name="inboxId"/> is stored here.</summary>
+    public bool Holds(long inboxId) => _stored.Exists(s => s.Message.Id == inboxId);
+
+    private IEnumerable<Waiter> AllWaiters() => _uncorrelated.Concat(_keyed.Values.SelectMany(group => group.All));
 
     public void Remove(Waiter waiter)
     {
@@ -151,6 +181,8 @@ internal sealed class ChannelState
             list.Add(waiter);
             Count++;
         }
+
+        public IEnumerable<Waiter> All => _byValue.Values.SelectMany(list => list);
 
         public Waiter? Oldest(InboxMessage message) =>
             keyOf(message.Message) is { } key && _byValue.TryGetValue(key, out var list) ? list.Find(w => w.Filter.AcceptsType(message)) : null;

@@ -11,10 +11,15 @@ namespace Orchestrator.Core.Events;
 /// </summary>
 /// <remarks>
 /// Waiting costs no thread: a waiting listen is a registration and a task. The hub keeps the unconsumed messages in
-/// memory too (loaded once from the inbox), so one engine process should consume a given store's channels.
+/// memory too (loaded once from the inbox). When engines share the inbox (<see cref="ISharedEventInbox"/>,
+/// PostgreSQL), each hub also polls it while runs wait, so a message another engine stored reaches the run that
+/// waits for it here, and a run claims a message before taking it, so no message goes to two runs.
 /// </remarks>
-public sealed class EventHub
+public sealed class EventHub : IDisposable
 {
+    /// <summary>How often a hub over a shared inbox looks for messages other engines stored, while runs wait.</summary>
+    public static readonly TimeSpan DefaultPollInterval = TimeSpan.FromMilliseconds(500);
+
     /// <summary>How many consumed message ids the hub remembers to drop a redelivered copy.</summary>
     private const int RecentCapacity = 10_000;
 
@@ -23,14 +28,27 @@ public sealed class EventHub
     private readonly Lock _gate = new();
     private readonly Dictionary<string, ChannelState> _channels = new(StringComparer.Ordinal);
     private readonly RecentMessageIds _recent = new(RecentCapacity);
+    private readonly ISharedEventInbox? _shared;
+    private readonly ITimer? _poll;
     private Task? _loading;
+    private int _polling;
 
     /// <summary>Creates a hub over a durable inbox.</summary>
-    public EventHub(IEventInbox inbox, TimeProvider? time = null)
+    /// <param name="inbox">Where messages are stored.</param>
+    /// <param name="time">The clock (and the poll timer's).</param>
+    /// <param name="pollInterval">For a shared inbox: how often to look for other engines' messages while runs wait;
+    /// default <see cref="DefaultPollInterval"/>.</param>
+    public EventHub(IEventInbox inbox, TimeProvider? time = null, TimeSpan? pollInterval = null)
     {
         ArgumentNullException.ThrowIfNull(inbox);
         _inbox = inbox;
         _time = time ?? TimeProvider.System;
+        _shared = inbox as ISharedEventInbox;
+        if (_shared is not null)
+        {
+            var every = pollInterval ?? DefaultPollInterval;
+            _poll = _time.CreateTimer(_ => _ = PollAsync(), null, every, every);
+        }
     }
 
     /// <summary>Messages stored and not consumed, on all channels.</summary>
@@ -91,6 +109,21 @@ public sealed class EventHub
     /// (<see cref="History.RunChanges.Consumed"/>), or gives it back with <see cref="Return"/> if it cannot.
     /// </remarks>
     internal async Task<InboxMessage> WaitAsync(ListenFilter filter, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var message = await TakeAsync(filter, cancellationToken).ConfigureAwait(false);
+
+            // A shared inbox: the message is this run's only once claimed (another engine's run may have taken it).
+            // The claim is not cancellable: a message once claimed must reach the run, which records it.
+            if (_shared is null || await _shared.ClaimMessageAsync(message.Id, filter.RunId, CancellationToken.None).ConfigureAwait(false))
+            {
+                return message;
+            }
+        }
+    }
+
+    private async Task<InboxMessage> TakeAsync(ListenFilter filter, CancellationToken cancellationToken)
     {
         await EnsureLoadedAsync(cancellationToken).ConfigureAwait(false);
         Waiter waiter;
@@ -190,6 +223,52 @@ public sealed class EventHub
             }
         }
     }
+
+    /// <summary>
+    /// Shared inbox: takes in the messages other engines stored (offered to the runs waiting here) and forgets those
+    /// other engines' runs consumed. Skipped while no run waits, and while the previous poll still runs.
+    /// </summary>
+    internal async Task PollAsync()
+    {
+        if (_shared is null || Waiting == 0 || Interlocked.Exchange(ref _polling, 1) == 1)
+        {
+            return;
+        }
+
+        try
+        {
+            var listed = await _shared.ListMessagesAsync(CancellationToken.None).ConfigureAwait(false);
+            var present = listed.Select(m => m.Id).ToHashSet();
+            var arrived = new List<InboxMessage>();
+            lock (_gate)
+            {
+                foreach (var channel in _channels.Values)
+                {
+                    channel.Forget(m => !present.Contains(m.Id));
+                }
+
+                arrived.AddRange(listed.Where(m => !Channel(m.Channel).Holds(m.Id)));
+            }
+
+            // A message this engine handed to a run that has not committed yet is listed too: offered again, it goes
+            // only to a run that can claim it, so at worst a waiting run tries, fails its claim, and waits on.
+            foreach (var message in arrived)
+            {
+                Offer(message);
+            }
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // The store is unreachable for now: the next beat tries again.
+        }
+        finally
+        {
+            Volatile.Write(ref _polling, 0);
+        }
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => _poll?.Dispose();
 
     private async Task LoadAsync()
     {

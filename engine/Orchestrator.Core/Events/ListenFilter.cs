@@ -9,8 +9,12 @@ namespace Orchestrator.Core.Events;
 /// message's key is read once per expression, not once per waiting run; null when the listen does not correlate.</param>
 /// <param name="KeyOf">Reads a message's correlation key (null when it has none or the expression fails).</param>
 /// <param name="ExpectedKey">The key this run waits for (see <see cref="EventMessages.KeyText"/>).</param>
-internal sealed record ListenFilter(string Channel, string? EventType, object? KeyGroup, Func<JsonObject, string?>? KeyOf, string? ExpectedKey)
+/// <param name="RunId">The waiting run: a message claimed by a run (see <see cref="ISharedEventInbox"/>) goes to that run only.</param>
+internal sealed record ListenFilter(string Channel, string? EventType, object? KeyGroup, Func<JsonObject, string?>? KeyOf, string? ExpectedKey, string RunId)
 {
+    /// <summary>Whether the message is free for this run: claimed by no run, or by this one.</summary>
+    public bool MayTake(InboxMessage message) => message.ClaimedBy is null || string.Equals(message.ClaimedBy, RunId, StringComparison.Ordinal);
+
     public bool AcceptsType(InboxMessage message) =>
         EventType is null || string.Equals(EventType, message.Message["type"]?.ToString(), StringComparison.Ordinal);
 }

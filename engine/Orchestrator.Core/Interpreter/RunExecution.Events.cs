@@ -58,7 +58,7 @@ internal sealed partial class RunExecution
         // The run is committed before it waits: from here on, an engine stop leaves it resumable.
         await journal.FlushAsync(cancellationToken).ConfigureAwait(false);
         using var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, services.Suspension.Waits);
-        var received = await hub.WaitAsync(new ListenFilter(task.Channel, task.EventType, task.CorrelationKey, keyOf, expected), wait.Token).ConfigureAwait(false);
+        var received = await hub.WaitAsync(new ListenFilter(task.Channel, task.EventType, task.CorrelationKey, keyOf, expected, journal.Run.Id), wait.Token).ConfigureAwait(false);
 
         // Deleted from the inbox in the commit that records this step's result, so it is consumed exactly once.
         journal.Consume(received.Id);

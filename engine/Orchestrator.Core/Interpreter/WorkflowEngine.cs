@@ -63,7 +63,11 @@ public sealed partial class WorkflowEngine : IDisposable
     public void SuspendAllRuns() => _suspension.SuspendAll();
 
     /// <inheritdoc />
-    public void Dispose() => _suspension.Dispose();
+    public void Dispose()
+    {
+        _suspension.Dispose();
+        Events?.Dispose();
+    }
 
     /// <summary>Runs <paramref name="workflow"/> to its end and returns how it ended. Never throws for workflow errors.</summary>
     public Task<RunResult> RunAsync(WorkflowDefinition workflow, JsonNode? input, CancellationToken cancellationToken = default) =>

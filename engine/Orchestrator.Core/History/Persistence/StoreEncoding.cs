@@ -95,9 +95,9 @@ public static class StoreEncoding
 
     /// <summary>A message from the columns of its <c>inbox</c> row.</summary>
     /// <exception cref="InvalidDataException">The message is not a JSON object.</exception>
-    public static InboxMessage ToMessage(long id, string channel, long receivedAt, string message) =>
+    public static InboxMessage ToMessage(long id, string channel, long receivedAt, string message, string? claimedBy = null) =>
         JsonNode.Parse(message) is JsonObject json
-            ? new InboxMessage(id, channel, json, FromTicks(receivedAt))
+            ? new InboxMessage(id, channel, json, FromTicks(receivedAt), claimedBy)
             : throw new InvalidDataException($"Inbox message {id} in the run store is not a JSON object.");
 
     private static JsonNode? ParseJson(string? text) => text is null ? null : JsonNode.Parse(text);
