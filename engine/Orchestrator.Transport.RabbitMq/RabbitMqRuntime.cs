@@ -77,6 +77,9 @@ public sealed partial class RabbitMqRuntime : IAsyncDisposable
     /// <summary>Invocations this process's worker is running now.</summary>
     public int RunningInvocations => _worker?.Running ?? 0;
 
+    /// <summary>Prewarm hints this process's worker received for functions it hosts (tests, diagnostics).</summary>
+    internal long PrewarmHints => _worker?.PrewarmHints ?? 0;
+
     /// <summary>Connects and starts the parts of <paramref name="role"/>.</summary>
     /// <param name="role">Engine, worker, or both.</param>
     /// <param name="options">Broker address and transport settings.</param>
@@ -170,7 +173,7 @@ public sealed partial class RabbitMqRuntime : IAsyncDisposable
                 {
                     // Triggers get their own connection: a flood of trigger messages must not slow replies down.
                     var triggerConnection = await runtime.ConnectAsync(options, $"orchestrator-triggers {name}", cancellationToken).ConfigureAwait(false);
-                    runtime._triggers = new QueueTriggerHost(triggerConnection, engine, store!, triggers, options, log, time);
+                    runtime._triggers = new QueueTriggerHost(triggerConnection, engine, store!, triggers, runtime._dispatcher.Prewarm, options, log, time);
                     await runtime._triggers.StartAsync(cancellationToken).ConfigureAwait(false);
                 }
 

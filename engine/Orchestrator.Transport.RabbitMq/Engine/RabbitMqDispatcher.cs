@@ -12,7 +12,8 @@ namespace Orchestrator.Transport.RabbitMq.Engine;
 /// <summary>
 /// The engine's side of the distributed transport: each <see cref="InvokeFunction"/> becomes a persistent message on
 /// the function's durable queue, published with confirms; replies come back on the reply path and go to the
-/// <see cref="IInvocationReplies"/> (the engine's <c>InvocationBroker</c>); cancellations go out on the control exchange.
+/// <see cref="IInvocationReplies"/> (the engine's <c>InvocationBroker</c>); cancellations and prewarm hints go out on the
+/// control exchange.
 /// </summary>
 /// <remarks>
 /// <see cref="DispatchAsync"/> returns once the broker confirmed the message, so a step never waits for a reply to
@@ -24,7 +25,12 @@ internal sealed class RabbitMqDispatcher : IFunctionDispatcher, IAsyncDisposable
 {
     private const string DirectReplyTo = "amq.rabbitmq.reply-to";
 
+    /// <summary>At most one <see cref="PrewarmFunction"/> per function per this interval from one engine.</summary>
+    internal static readonly TimeSpan PrewarmInterval = TimeSpan.FromSeconds(1);
+
     private readonly IChannel _channel;
+    private readonly IChannel _hints;
+    private readonly PrewarmThrottle _prewarms;
     private readonly QueueNames _names;
     private readonly RabbitMqOptions _options;
     private readonly TransportLog _log;
@@ -34,9 +40,11 @@ internal sealed class RabbitMqDispatcher : IFunctionDispatcher, IAsyncDisposable
     private AwaitedReplies? _replies;
     private string? _replyTo;
 
-    private RabbitMqDispatcher(IConnection connection, IChannel channel, RabbitMqOptions options, TransportLog log, TimeProvider time)
+    private RabbitMqDispatcher(IConnection connection, IChannel channel, IChannel hints, RabbitMqOptions options, TransportLog log, TimeProvider time)
     {
         _channel = channel;
+        _hints = hints;
+        _prewarms = new PrewarmThrottle(time, PrewarmInterval);
         _names = new QueueNames(options.Prefix);
         _options = options;
         _log = log;
@@ -52,7 +60,11 @@ internal sealed class RabbitMqDispatcher : IFunctionDispatcher, IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(connection);
         var channel = await Connector.OpenConfirmingChannelAsync(connection, options.MaxOutstandingConfirms, cancellationToken).ConfigureAwait(false);
-        var dispatcher = new RabbitMqDispatcher(connection, channel, options, log, time);
+
+        // Prewarm hints go on a channel without confirms: best effort, they must not wait for (or count against) the
+        // confirms of invocations.
+        var hints = await connection.CreateChannelAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+        var dispatcher = new RabbitMqDispatcher(connection, channel, hints, options, log, time);
         channel.ChannelShutdownAsync += (_, reason) =>
         {
             // Closed by the broker (not by stopping): every dispatch now fails as a retryable transport error until
@@ -164,6 +176,25 @@ internal sealed class RabbitMqDispatcher : IFunctionDispatcher, IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Tells every worker that <paramref name="function"/> is about to be invoked (a queue trigger is starting a run
+    /// whose first step calls it), so a worker hosting it out of process can start an instance now. At most one per
+    /// function per <see cref="PrewarmInterval"/> from this engine; transient and unconfirmed; never waits for the
+    /// broker and never throws: a lost hint only costs the cold start it would have saved.
+    /// </summary>
+    /// <returns>True when the hint was sent, false when throttled.</returns>
+    public bool Prewarm(string function)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(function);
+        if (!_prewarms.TryTake(function))
+        {
+            return false;
+        }
+
+        _ = PublishPrewarmAsync(function);
+        return true;
+    }
+
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
@@ -183,6 +214,20 @@ internal sealed class RabbitMqDispatcher : IFunctionDispatcher, IAsyncDisposable
             await Quietly.CloseAsync(_replyChannel).ConfigureAwait(false);
         }
 
+        await Quietly.CloseAsync(_hints).ConfigureAwait(false);
         await Quietly.CloseAsync(_channel).ConfigureAwait(false);
+    }
+
+    private async Task PublishPrewarmAsync(string function)
+    {
+        var properties = new BasicProperties { ContentType = MessageTypes.Json, Type = MessageTypes.PrewarmFunction };
+        try
+        {
+            await _hints.BasicPublishAsync(_names.Control, string.Empty, mandatory: false, properties, WireJson.Serialize(new PrewarmFunction(function))).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is PublishException or AlreadyClosedException or OperationInterruptedException or ObjectDisposedException)
+        {
+            _log.Write("engine.prewarm-failed", $"function={function} reason=\"{ex.Message}\"");
+        }
     }
 }

@@ -65,7 +65,7 @@ internal static class Declare
         }
     }
 
-    /// <summary>The fanout exchange for <c>CancelInvocation</c>: every worker gets every cancellation and ignores the ones it does not run.</summary>
+    /// <summary>The fanout exchange for <c>CancelInvocation</c> and <c>PrewarmFunction</c>: every worker gets every one and ignores those about invocations it does not run or functions it does not host.</summary>
     public static Task ControlExchangeAsync(IChannel channel, QueueNames names, CancellationToken cancellationToken) =>
         channel.ExchangeDeclareAsync(names.Control, ExchangeType.Fanout, durable: true, autoDelete: false, arguments: null, cancellationToken: cancellationToken);
 }

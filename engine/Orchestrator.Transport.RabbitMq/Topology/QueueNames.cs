@@ -14,7 +14,7 @@ internal sealed class QueueNames(string prefix)
     /// <summary>Where a worker puts an invocation message it cannot read.</summary>
     public string FunctionErrors(string function) => $"{prefix}.fn.{function}.error";
 
-    /// <summary>The fanout exchange that carries <c>CancelInvocation</c> to every worker.</summary>
+    /// <summary>The fanout exchange that carries <c>CancelInvocation</c> and <c>PrewarmFunction</c> to every worker.</summary>
     public string Control => $"{prefix}.control";
 
     /// <summary>An engine's own reply queue (reply path <c>Queue</c>).</summary>

@@ -14,6 +14,8 @@ namespace Orchestrator.Transport.RabbitMq.Triggers;
 /// Consumes one trigger queue: each message is read (raw JSON or CloudEvent), checked against the workflow's
 /// <c>input.schema</c>, deduplicated by its correlation value, and starts a run; it is acknowledged only once the
 /// run's first commit is durable. A message that cannot start a run goes to <c>QUEUE.dead</c> with its reason.
+/// A message that will start a run first asks, through <paramref name="prewarm"/>, for the function of the workflow's
+/// first step to be prewarmed, so that its cold start overlaps the run's start.
 /// </summary>
 internal sealed class QueueTriggerConsumer(
     QueueTrigger trigger,
@@ -21,6 +23,7 @@ internal sealed class QueueTriggerConsumer(
     IRunStore store,
     DeadLetters deadLetters,
     TransportLog log,
+    Func<string, bool>? prewarm,
     CancellationToken stopping) : QueueConsumer(trigger.Queue, "trigger", deadLetters, log)
 {
     private readonly CorrelationKey _correlation = CorrelationKey.Create(trigger.Options.Correlation);
@@ -80,6 +83,13 @@ internal sealed class QueueTriggerConsumer(
             Pending.Enter();
             _ = Task.Run(() => DeadLetterAsync(tag, properties, body, problem, trigger.Workflow.Name));
             return;
+        }
+
+        // Before the run's start (slot, first commit, dispatch): a worker can cold-start the first step's function
+        // meanwhile. Throttled per function by the dispatcher; best effort.
+        if (trigger.FirstFunction is { } first)
+        {
+            prewarm?.Invoke(first);
         }
 
         // Waiting here holds up this queue's deliveries: at the concurrency limit, messages stay in the broker.

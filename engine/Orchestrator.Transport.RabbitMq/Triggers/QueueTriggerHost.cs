@@ -12,8 +12,9 @@ namespace Orchestrator.Transport.RabbitMq.Triggers;
 /// The engine's queue triggers: one consumer per <c>on: - queue: NAME</c> of the loaded workflows (the highest
 /// version of each), on a connection of their own so that a flood of trigger messages never slows replies. Disposing
 /// stops consuming (if not yet) and closes the channels; the runtime drains or suspends the runs first.
+/// <paramref name="prewarm"/> (the dispatcher's, throttled) is asked to prewarm each workflow's first function.
 /// </summary>
-internal sealed class QueueTriggerHost(IConnection connection, WorkflowEngine engine, IRunStore store, IReadOnlyList<QueueTrigger> triggers, RabbitMqOptions options, TransportLog log, TimeProvider time)
+internal sealed class QueueTriggerHost(IConnection connection, WorkflowEngine engine, IRunStore store, IReadOnlyList<QueueTrigger> triggers, Func<string, bool>? prewarm, RabbitMqOptions options, TransportLog log, TimeProvider time)
     : QueueConsumerHost<QueueTriggerConsumer>(connection, options, log, time)
 {
     /// <summary>Counters per trigger queue.</summary>
@@ -76,7 +77,7 @@ internal sealed class QueueTriggerHost(IConnection connection, WorkflowEngine en
     }
 
     protected override IEnumerable<QueueTriggerConsumer> CreateConsumers(DeadLetters deadLetters) =>
-        triggers.Select(trigger => new QueueTriggerConsumer(trigger, engine, store, deadLetters, Log, Stopping));
+        triggers.Select(trigger => new QueueTriggerConsumer(trigger, engine, store, deadLetters, Log, prewarm, Stopping));
 
     /// <summary>
     /// Waits, until <paramref name="deadline"/>, for the messages being started to be acknowledged (or returned to

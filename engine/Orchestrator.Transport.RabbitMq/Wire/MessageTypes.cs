@@ -10,6 +10,7 @@ internal static class MessageTypes
     public const string FunctionCompleted = "orchestrator.FunctionCompleted";
     public const string FunctionFailed = "orchestrator.FunctionFailed";
     public const string CancelInvocation = "orchestrator.CancelInvocation";
+    public const string PrewarmFunction = "orchestrator.PrewarmFunction";
 
     public const string Json = "application/json";
 }

@@ -15,6 +15,8 @@ internal static class WireJson
 
     public static byte[] Serialize(CancelInvocation message) => Write(message, WireJsonContext.Default.CancelInvocation);
 
+    public static byte[] Serialize(PrewarmFunction message) => Write(message, WireJsonContext.Default.PrewarmFunction);
+
     /// <summary>Reads an invocation; null with <paramref name="error"/> set when the body is not one.</summary>
     public static InvokeFunction? TryReadInvokeFunction(ReadOnlySpan<byte> body, out string? error)
     {
@@ -58,8 +60,29 @@ internal static class WireJson
         return message.Metrics is null ? message with { Metrics = InvocationMetrics.None } : message;
     }
 
-    public static CancelInvocation? TryReadCancelInvocation(ReadOnlySpan<byte> body, out string? error) =>
-        TryRead(body, WireJsonContext.Default.CancelInvocation, out error);
+    public static CancelInvocation? TryReadCancelInvocation(ReadOnlySpan<byte> body, out string? error)
+    {
+        var message = TryRead(body, WireJsonContext.Default.CancelInvocation, out error);
+        if (message is null || string.IsNullOrEmpty(message.InvocationId))
+        {
+            error ??= "CancelInvocation needs invocationId";
+            return null;
+        }
+
+        return message;
+    }
+
+    public static PrewarmFunction? TryReadPrewarmFunction(ReadOnlySpan<byte> body, out string? error)
+    {
+        var message = TryRead(body, WireJsonContext.Default.PrewarmFunction, out error);
+        if (message is null || string.IsNullOrEmpty(message.Function))
+        {
+            error ??= "PrewarmFunction needs function";
+            return null;
+        }
+
+        return message;
+    }
 
     private static byte[] Write<T>(T message, JsonTypeInfo<T> type) => JsonSerializer.SerializeToUtf8Bytes(message, type);
 

@@ -14,4 +14,5 @@ namespace Orchestrator.Transport.RabbitMq.Wire;
 [JsonSerializable(typeof(FunctionCompleted))]
 [JsonSerializable(typeof(FunctionFailed))]
 [JsonSerializable(typeof(CancelInvocation))]
+[JsonSerializable(typeof(PrewarmFunction))]
 internal sealed partial class WireJsonContext : JsonSerializerContext;

@@ -35,6 +35,7 @@ internal sealed class RabbitMqWorkerHost : IAsyncDisposable
     private readonly List<(IChannel Channel, string ConsumerTag)> _consumers = [];
     private IChannel? _publisher;
     private IChannel? _control;
+    private long _prewarmHints;
     private int _disposed;
 
     public RabbitMqWorkerHost(IConnection connection, FunctionRegistry registry, RabbitMqOptions options, TransportLog log, TimeProvider time)
@@ -50,6 +51,9 @@ internal sealed class RabbitMqWorkerHost : IAsyncDisposable
 
     /// <summary>Invocations being run now.</summary>
     public int Running => _inFlight.Count;
+
+    /// <summary>Prewarm hints received for functions hosted here (whether or not they started an instance).</summary>
+    public long PrewarmHints => Interlocked.Read(ref _prewarmHints);
 
     /// <summary>Declares the queues and starts consuming.</summary>
     public async Task StartAsync(CancellationToken cancellationToken)
@@ -146,7 +150,14 @@ internal sealed class RabbitMqWorkerHost : IAsyncDisposable
         var consumer = new AsyncEventingBasicConsumer(_control);
         consumer.ReceivedAsync += (_, delivery) =>
         {
-            if (WireJson.TryReadCancelInvocation(delivery.Body.Span, out string? _) is { } cancel)
+            if (delivery.BasicProperties.Type == MessageTypes.PrewarmFunction)
+            {
+                if (WireJson.TryReadPrewarmFunction(delivery.Body.Span, out string? _) is { } prewarm)
+                {
+                    OnPrewarm(prewarm);
+                }
+            }
+            else if (WireJson.TryReadCancelInvocation(delivery.Body.Span, out string? _) is { } cancel)
             {
                 _host.Cancel(cancel);
             }
@@ -154,6 +165,37 @@ internal sealed class RabbitMqWorkerHost : IAsyncDisposable
             return Task.CompletedTask;
         };
         await _control.BasicConsumeAsync(queue.QueueName, autoAck: true, consumerTag: "", noLocal: false, exclusive: true, arguments: null, consumer, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// A prewarm hint for a function hosted here: its pool starts an instance in the background if it has none idle or
+    /// starting and is below <c>scale.max</c>; C# functions ignore it. Never blocks the control consumer.
+    /// </summary>
+    private void OnPrewarm(PrewarmFunction prewarm)
+    {
+        if (!_registry.TryGet(prewarm.Function, out _))
+        {
+            return;
+        }
+
+        Interlocked.Increment(ref _prewarmHints);
+        if (_registry.Prewarm(prewarm.Function) is { } start)
+        {
+            _ = LogPrewarmAsync(prewarm.Function, start);
+        }
+    }
+
+    private async Task LogPrewarmAsync(string function, Task<PrewarmResult> start)
+    {
+        var result = await start.ConfigureAwait(false);
+        if (result.Error is null)
+        {
+            _log.Write("worker.prewarmed", string.Create(CultureInfo.InvariantCulture, $"function={function} instance={result.InstanceId} ms={result.InitMs:0.0}"));
+        }
+        else
+        {
+            _log.Write("worker.prewarm-failed", $"function={function} reason=\"{result.Error.Message}\"");
+        }
     }
 
     private async Task OnInvocationAsync(string function, IChannel channel, BasicDeliverEventArgs delivery)

@@ -47,4 +47,32 @@ public sealed class WireJsonTests
         Assert.Null(WireJson.TryReadInvokeFunction(Encoding.UTF8.GetBytes(body), out var error));
         Assert.False(string.IsNullOrEmpty(error));
     }
+
+    [Fact]
+    public void PrewarmFunction_RoundTrip_CarriesTheFunctionName()
+    {
+        var json = JsonNode.Parse(WireJson.Serialize(new PrewarmFunction("score")))!.AsObject();
+        Assert.Equal("score", json["function"]!.GetValue<string>());
+
+        var back = WireJson.TryReadPrewarmFunction(WireJson.Serialize(new PrewarmFunction("score")), out var error);
+        Assert.Null(error);
+        Assert.Equal(new PrewarmFunction("score"), back);
+    }
+
+    [Theory]
+    [InlineData("{ nope")]
+    [InlineData("""{"invocationId":"i","reason":"r"}""")]
+    [InlineData("null")]
+    public void TryReadPrewarmFunction_NotAPrewarm_SaysWhy(string body)
+    {
+        Assert.Null(WireJson.TryReadPrewarmFunction(Encoding.UTF8.GetBytes(body), out var error));
+        Assert.False(string.IsNullOrEmpty(error));
+    }
+
+    [Fact]
+    public void TryReadCancelInvocation_APrewarmBody_IsNotACancellation()
+    {
+        Assert.Null(WireJson.TryReadCancelInvocation(WireJson.Serialize(new PrewarmFunction("score")), out var error));
+        Assert.False(string.IsNullOrEmpty(error));
+    }
 }

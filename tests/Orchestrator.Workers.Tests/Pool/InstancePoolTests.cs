@@ -1,6 +1,8 @@
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Time.Testing;
+using Orchestrator.Functions;
 using Orchestrator.Workers.Manifests;
+using Orchestrator.Workers.Registry;
 
 namespace Orchestrator.Workers.Tests.Pool;
 
@@ -133,5 +135,122 @@ public sealed class InstancePoolTests
         {
             Assert.True(await TestFunctions.GoneAsync(TestFunctions.Pid(id)), "a one-shot instance outlived its invocation");
         }
+    }
+
+    [Fact]
+    public async Task Prewarm_EmptyPool_StartsOneIdleInstanceThatTheNextInvocationReuses()
+    {
+        var (registry, pools) = TestFunctions.Host(null, TestFunctions.Manifest("py-echo"));
+        await using var _ = pools;
+        var pool = pools.Pool("py-echo");
+
+        var start = registry.Prewarm("py-echo");
+        Assert.NotNull(start);
+        var prewarmed = await start.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Null(prewarmed.Error);
+        Assert.True(prewarmed.InitMs > 0);
+        Assert.Equal(1, pool.Count);
+        Assert.Equal(prewarmed.InstanceId, Assert.Single(pool.Instances).Id);
+
+        var outcome = await TestFunctions.RunAsync(registry, "py-echo", null);
+        Assert.True(outcome.Succeeded, outcome.Error?.Message);
+        Assert.False(outcome.Metrics.ColdStart);
+        Assert.Equal(prewarmed.InstanceId, outcome.Metrics.InstanceId);
+        Assert.Equal(1, pool.Count);
+    }
+
+    [Fact]
+    public async Task Prewarm_InvocationArrivingWhileItStarts_WaitsForItInsteadOfStartingASecond()
+    {
+        var (registry, pools) = TestFunctions.Host(null, TestFunctions.Manifest("py-echo"));
+        await using var _ = pools;
+        var pool = pools.Pool("py-echo");
+
+        var start = pool.Prewarm();
+        var outcome = await TestFunctions.RunAsync(registry, "py-echo", null);
+        var prewarmed = await start!.WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.True(outcome.Succeeded, outcome.Error?.Message);
+        Assert.Equal(prewarmed.InstanceId, outcome.Metrics.InstanceId);
+        Assert.False(outcome.Metrics.ColdStart);
+        Assert.Equal(1, pool.Count);
+    }
+
+    [Fact]
+    public async Task Prewarm_WithAnIdleInstance_DoesNothing()
+    {
+        var (registry, pools) = TestFunctions.Host(null, TestFunctions.Manifest("py-echo"));
+        await using var _ = pools;
+        var first = await TestFunctions.RunAsync(registry, "py-echo", null);
+
+        Assert.Null(pools.Pool("py-echo").Prewarm());
+        Assert.Equal(1, pools.Pool("py-echo").Count);
+        var next = await TestFunctions.RunAsync(registry, "py-echo", null);
+        Assert.Equal(first.Metrics.InstanceId, next.Metrics.InstanceId);
+    }
+
+    [Fact]
+    public async Task Prewarm_AtScaleMax_DoesNothing()
+    {
+        var manifest = TestFunctions.Manifest("py-slow") with { Scale = new ScaleSettings(0, 1, TimeSpan.FromSeconds(60), 0) };
+        var (registry, pools) = TestFunctions.Host(null, manifest);
+        await using var _ = pools;
+        var pool = pools.Pool("py-slow");
+        var busy = TestFunctions.Executor(registry, "py-slow").ExecuteAsync(TestFunctions.Command("py-slow", new JsonObject { ["ms"] = 500 }), CancellationToken.None);
+        for (var i = 0; i < 400 && pool.Instances.Count == 0; i++)
+        {
+            await Task.Delay(25); // the busy invocation's instance starting
+        }
+
+        Assert.Single(pool.Instances);
+        Assert.Null(pool.Prewarm());
+        Assert.True((await busy.WaitAsync(TimeSpan.FromSeconds(30))).Succeeded);
+        Assert.Equal(1, pool.Count);
+    }
+
+    [Fact]
+    public async Task Prewarm_ConcurrentCalls_StartOnlyOneInstance()
+    {
+        var (registry, pools) = TestFunctions.Host(null, TestFunctions.Manifest("py-echo"));
+        await using var _ = pools;
+        var pool = pools.Pool("py-echo");
+
+        var starts = new Task<PrewarmResult>?[20];
+        Parallel.For(0, starts.Length, i => starts[i] = registry.Prewarm("py-echo"));
+        var started = Assert.Single(starts, start => start is not null)!;
+        Assert.Null((await started.WaitAsync(TimeSpan.FromSeconds(30))).Error);
+
+        Assert.Equal(1, pool.Count);
+        Assert.Null(pool.Prewarm());
+    }
+
+    [Fact]
+    public async Task Prewarm_WithAStemCell_InitialisesTheStemCell()
+    {
+        var manifest = TestFunctions.Manifest("py-echo");
+        manifest = manifest with { Scale = manifest.Scale with { Prewarm = 1 } };
+        var (registry, pools) = TestFunctions.Host(null, manifest);
+        await using var _ = pools;
+        await pools.WarmUpAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30));
+        var stemCell = Assert.Single(pools.StemCells(manifest.Runtime, manifest.MemoryBytes)!.ReadyIds);
+
+        var prewarmed = await registry.Prewarm("py-echo")!.WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Null(prewarmed.Error);
+        Assert.Equal(stemCell, prewarmed.InstanceId);
+    }
+
+    [Fact]
+    public void Prewarm_InProcessOrUnknownFunction_IsIgnored()
+    {
+        var registry = new FunctionRegistry().AddFunction("upper", new Upper());
+
+        Assert.Null(registry.Prewarm("upper"));
+        Assert.Null(registry.Prewarm("nobody"));
+    }
+
+    private sealed class Upper : IFunction<string, string>
+    {
+        public Task<string> InvokeAsync(string input, FunctionContext context, CancellationToken cancellationToken) => Task.FromResult(input.ToUpperInvariant());
     }
 }

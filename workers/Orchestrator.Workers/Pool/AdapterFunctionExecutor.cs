@@ -15,6 +15,8 @@ internal sealed class AdapterFunctionExecutor(InstancePool pool, TimeProvider ti
 {
     public string Name => pool.Manifest.Name;
 
+    public Task<PrewarmResult>? Prewarm() => pool.Prewarm();
+
     public async Task<InvocationOutcome> ExecuteAsync(InvokeFunction command, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(command);

@@ -6,8 +6,8 @@ namespace Orchestrator.Workers.Pool;
 /// <summary>
 /// The instances of one function: reuses the most recently used idle instance, cold-starts one (from a stem cell when
 /// there is one) when none is idle, never runs more than <c>scale.max</c> at once (further invocations wait in
-/// arrival order), stops instances idle for <c>scale.idle</c> down to <c>scale.min</c>, and replaces broken ones on
-/// demand.
+/// arrival order), stops instances idle for <c>scale.idle</c> down to <c>scale.min</c>, replaces broken ones on
+/// demand, and starts one ahead of an expected invocation on a prewarm hint.
 /// </summary>
 internal sealed partial class InstancePool : IAsyncDisposable
 {
@@ -91,12 +91,14 @@ internal sealed partial class InstancePool : IAsyncDisposable
                     return new PoolLease(warm, false, 0, []);
                 }
 
-                if (_slots < _manifest.Scale.Max)
+                if (_slots < _manifest.Scale.Max && _prewarming <= _waiters.Count)
                 {
                     _slots++;
                 }
                 else
                 {
+                    // At scale.max, or a prewarm is starting an instance no other waiter counts on: wait for it
+                    // rather than start a second one.
                     waiter = new TaskCompletionSource<AdapterInstance?>(TaskCreationOptions.RunContinuationsAsynchronously);
                     _waiters.AddLast(waiter);
                 }

@@ -45,6 +45,12 @@ public sealed class FunctionRegistry
         return this;
     }
 
+    /// <summary>
+    /// Prewarms a function by name (see <see cref="IFunctionExecutor.Prewarm"/>): the start going on, or null when
+    /// nothing was started (the function is unknown, in-process, or has an instance idle or starting, or is at <c>scale.max</c>).
+    /// </summary>
+    public Task<PrewarmResult>? Prewarm(string name) => _executors.TryGetValue(name, out var executor) ? executor.Prewarm() : null;
+
     /// <summary>Finds a function's executor.</summary>
     public bool TryGet(string name, [NotNullWhen(true)] out IFunctionExecutor? executor) => _executors.TryGetValue(name, out executor);
 }
