@@ -1,4 +1,4 @@
-using Orchestrator.Cli.Commands;
+using Orchestrator.Engine.Tests.Support;
 using Orchestrator.Stores.Tests.Support;
 
 namespace Orchestrator.Stores.Tests;
@@ -67,19 +67,7 @@ public sealed class CliTests : DatabaseTest
 
     private static async Task<(int Exit, string Stdout, string Stderr)> RunAsync(params string[] args)
     {
-        using var stdout = new StringWriter();
-        using var stderr = new StringWriter();
-        int exit;
-        try
-        {
-            exit = await CommandRouter.RunAsync(args, stdout, stderr, CancellationToken.None);
-        }
-        catch (Orchestrator.Cli.UsageException ex)
-        {
-            stderr.WriteLine(ex.Message);
-            exit = 2;
-        }
-
-        return (exit, stdout.ToString(), stderr.ToString());
+        using var cli = new CliRunner();
+        return await cli.RunAsync(args);
     }
 }

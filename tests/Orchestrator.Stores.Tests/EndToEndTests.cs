@@ -4,6 +4,7 @@ using Orchestrator.Core.Interpreter;
 using Orchestrator.Engine.Embedded;
 using Orchestrator.Engine.Loading;
 using Orchestrator.Engine.Reporting;
+using Orchestrator.Engine.Tests.Support;
 using Orchestrator.Examples;
 using Orchestrator.Stores.Postgres;
 using Orchestrator.Stores.Tests.Support;
