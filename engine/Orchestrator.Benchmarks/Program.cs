@@ -10,12 +10,13 @@ namespace Orchestrator.Benchmarks;
 internal static class Program
 {
     private const string Usage = """
-        usage: orchestrator bench engine [--runs N] [--lone N] [--store sqlite|memory|both] [--profile]
+        usage: orchestrator bench engine [--runs N] [--lone N] [--store sqlite|memory|both|postgres] [--profile]
                                          [--time-limit SECONDS] [--only orchestrator|workflowcore]
 
           --runs N          runs started at once in the throughput phase (default 5000; 3 steps each)
           --lone N          runs measured one after another for latency (default 300)
-          --store KIND      Orchestrator's store: sqlite (durable, default), memory, or both
+          --store KIND      Orchestrator's store: sqlite (durable, default), memory, both, or postgres (sqlite and
+                            PostgreSQL side by side; the server from $ORCHESTRATOR_POSTGRES)
           --profile         also break Orchestrator's cost down by component (store, worker, engine)
           --only ENGINE     measure only orchestrator or only workflowcore
           --time-limit S    stop waiting for a burst after S seconds and report the steps done by then (default 60)

@@ -8,6 +8,9 @@ internal enum StoreChoice
     Sqlite,
     Memory,
     Both,
+
+    /// <summary>SQLite and PostgreSQL (<c>$ORCHESTRATOR_POSTGRES</c>) side by side.</summary>
+    Postgres,
 }
 
 /// <summary>Command-line options of <c>bench engine</c>.</summary>
@@ -46,13 +49,14 @@ internal sealed record EngineBenchOptions(int Runs, int Lone, StoreChoice Store,
                 case "--time-limit" when TryPositive(value, out var seconds):
                     options = options with { TimeLimit = TimeSpan.FromSeconds(seconds) };
                     break;
-                case "--store" when value is "sqlite" or "memory" or "both":
+                case "--store" when value is "sqlite" or "memory" or "both" or "postgres":
                     options = options with
                     {
                         Store = value switch
                         {
                             "memory" => StoreChoice.Memory,
                             "both" => StoreChoice.Both,
+                            "postgres" => StoreChoice.Postgres,
                             _ => StoreChoice.Sqlite,
                         },
                     };
@@ -67,7 +71,7 @@ internal sealed record EngineBenchOptions(int Runs, int Lone, StoreChoice Store,
                     error = $"option '{name}' needs a positive whole number, not '{value}'";
                     return false;
                 case "--store":
-                    error = $"option '--store' takes sqlite, memory or both, not '{value}'";
+                    error = $"option '--store' takes sqlite, memory, both or postgres, not '{value}'";
                     return false;
                 default:
                     error = $"unknown option '{name}'";

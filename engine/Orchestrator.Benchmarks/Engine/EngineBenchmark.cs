@@ -58,7 +58,7 @@ internal static class EngineBenchmark
             var specs = new List<EngineSpec>();
             if (options.Only is null or "orchestrator")
             {
-                if (options.Store is StoreChoice.Sqlite or StoreChoice.Both)
+                if (options.Store is StoreChoice.Sqlite or StoreChoice.Both or StoreChoice.Postgres)
                 {
                     specs.Add(OrchestratorTarget.Spec(OrchestratorStore.Sqlite, folder.FullName));
                 }
@@ -66,6 +66,11 @@ internal static class EngineBenchmark
                 if (options.Store is StoreChoice.Memory or StoreChoice.Both)
                 {
                     specs.Add(OrchestratorTarget.Spec(OrchestratorStore.Memory, folder.FullName));
+                }
+
+                if (options.Store is StoreChoice.Postgres)
+                {
+                    specs.Add(OrchestratorTarget.Spec(OrchestratorStore.Postgres, folder.FullName));
                 }
             }
 

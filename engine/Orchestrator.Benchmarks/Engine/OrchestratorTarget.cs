@@ -6,6 +6,7 @@ using Orchestrator.Core.Interpreter;
 using Orchestrator.Core.Parsing;
 using Orchestrator.Core.Validation;
 using Orchestrator.Engine.Embedded;
+using Orchestrator.Stores.Postgres;
 using Orchestrator.Stores.Sqlite;
 using Orchestrator.Workers.Registry;
 
@@ -22,6 +23,9 @@ internal enum OrchestratorStore
 
     /// <summary>A store that keeps nothing (profiling only): the engine's cost without any store.</summary>
     Null,
+
+    /// <summary><see cref="PostgresRunStore"/> on the server <c>$ORCHESTRATOR_POSTGRES</c> names: durable, shared.</summary>
+    Postgres,
 }
 
 /// <summary>Orchestrator embedded: parser, catalog, function registry, store and <see cref="EmbeddedRuntime"/>.</summary>
@@ -65,14 +69,18 @@ internal sealed class OrchestratorTarget : IEngineTarget
     {
         OrchestratorStore.Sqlite => "sqlite",
         OrchestratorStore.Memory => "memory",
+        OrchestratorStore.Postgres => "postgres",
         _ => "null",
     };
 
     public static EngineSpec Spec(OrchestratorStore store, string folder) => new(
         $"Orchestrator ({StoreLabel(store)})",
-        store == OrchestratorStore.Sqlite
-            ? "Orchestrator embedded, SqliteRunStore (WAL, synchronous=NORMAL, group commit): every transition committed before the run waits"
-            : "Orchestrator embedded, InMemoryRunStore: same engine and worker, no disk",
+        store switch
+        {
+            OrchestratorStore.Sqlite => "Orchestrator embedded, SqliteRunStore (WAL, synchronous=NORMAL, group commit): every transition committed before the run waits",
+            OrchestratorStore.Postgres => "Orchestrator embedded, PostgresRunStore ($ORCHESTRATOR_POSTGRES, group commit): every transition committed before the run waits",
+            _ => "Orchestrator embedded, InMemoryRunStore: same engine and worker, no disk",
+        },
         () => Task.FromResult<IEngineTarget>(Create(store, folder)));
 
     /// <summary>Builds a started runtime.</summary>
@@ -117,6 +125,7 @@ internal sealed class OrchestratorTarget : IEngineTarget
         {
             OrchestratorStore.Sqlite => new SqliteRunStore(Path.Combine(folder, string.Create(CultureInfo.InvariantCulture, $"runs-{Interlocked.Increment(ref _files)}.db"))),
             OrchestratorStore.Memory => new InMemoryRunStore(),
+            OrchestratorStore.Postgres => PostgresRunStore.OpenAsync(PostgresUrl()).GetAwaiter().GetResult(),
             _ => new NullRunStore(),
         };
         if (wrapStore is not null)
@@ -126,6 +135,12 @@ internal sealed class OrchestratorTarget : IEngineTarget
 
         return new OrchestratorTarget(new EmbeddedRuntime(catalog, registry, runStore, ownsStore: true), workflow, store);
     }
+
+    /// <summary>The server of the PostgreSQL target: <c>$ORCHESTRATOR_POSTGRES</c> (e.g. from <c>tests/postgres.sh start</c>).</summary>
+    private static string PostgresUrl() =>
+        Environment.GetEnvironmentVariable("ORCHESTRATOR_POSTGRES") is { Length: > 0 } url
+            ? url
+            : throw new InvalidOperationException("--store postgres needs a server: export ORCHESTRATOR_POSTGRES=\"$(tests/postgres.sh start)\"");
 
     public async Task RunAsync(int index)
     {
