@@ -18,14 +18,10 @@
 # Set ORCHESTRATOR_POSTGRES_FSYNC=on to measure with durable commits.
 set -euo pipefail
 
-home="${ORCHESTRATOR_POSTGRES_HOME:-${TMPDIR:-/tmp}/orchestrator-postgres}"
-# The folder is deleted on start and stop: refuse one that is clearly not a private server's.
-case "$home" in
-  "" | "/" | "$HOME" | "$HOME/") echo "postgres.sh: ORCHESTRATOR_POSTGRES_HOME must be a folder of its own, not '$home'" >&2; exit 2 ;;
-esac
+name=postgres.sh
+. "$(dirname "${BASH_SOURCE[0]}")/private-server.sh"
+private_home ORCHESTRATOR_POSTGRES_HOME "${TMPDIR:-/tmp}/orchestrator-postgres"
 data="$home/data"
-
-say() { echo "postgres.sh: $*" >&2; }
 
 # The newest installed server version's binaries (Debian installs each major version beside the others).
 find_bin() {
@@ -43,21 +39,10 @@ running() { [ -f "$home/port" ] && [ -n "$(find_bin)" ] && as_owner "$(find_bin)
 
 url() { echo "postgresql://postgres@127.0.0.1:$(cat "$home/port")/postgres"; }
 
-port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-
 ensure_installed() {
   [ -n "$(find_bin)" ] && return 0
-  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-    say "installing postgresql (apt-get)"
-    DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
-    # The package may start a system cluster on 5432; the tests use their own, so leave the port to it.
-    if command -v systemctl >/dev/null 2>&1; then systemctl disable --now postgresql >/dev/null 2>&1 || true; fi
-    [ -n "$(find_bin)" ] || { say "postgresql installed, but no /usr/lib/postgresql/*/bin/initdb found"; exit 2; }
-  else
-    say "the PostgreSQL server is not installed; install it with: sudo apt-get install -y postgresql"
-    exit 2
-  fi
+  apt_install postgresql postgresql "the PostgreSQL server"
+  [ -n "$(find_bin)" ] || { say "postgresql installed, but no /usr/lib/postgresql/*/bin/initdb found"; exit 2; }
 }
 
 start() {
@@ -88,11 +73,8 @@ start() {
   fi
 
   # 5433 when it is free (5432 is left to a system server), else the next free port.
-  local port=5433
-  while ! port_free "$port"; do
-    port=$((port + 1))
-    if [ "$port" -gt 5533 ]; then say "no free port in 5433-5533"; exit 1; fi
-  done
+  local port
+  port="$(free_port 5433)"
 
   # Trust, and only for loopback and the private socket: pg_hba.conf gets exactly these lines.
   as_owner "$bin/initdb" -D "$data" -U postgres -E UTF8 --locale=C.UTF-8 --auth=trust >"$home/initdb.out" 2>&1 || {

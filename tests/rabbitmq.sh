@@ -15,14 +15,10 @@
 # called from different shells find the same broker.
 set -euo pipefail
 
-home="${ORCHESTRATOR_RABBITMQ_HOME:-${TMPDIR:-/tmp}/orchestrator-rabbitmq}"
-# The folder is deleted on start and stop: refuse one that is clearly not a private broker's.
-case "$home" in
-  "" | "/" | "$HOME" | "$HOME/") echo "rabbitmq.sh: ORCHESTRATOR_RABBITMQ_HOME must be a folder of its own, not '$home'" >&2; exit 2 ;;
-esac
+name=rabbitmq.sh
+. "$(dirname "${BASH_SOURCE[0]}")/private-server.sh"
+private_home ORCHESTRATOR_RABBITMQ_HOME "${TMPDIR:-/tmp}/orchestrator-rabbitmq"
 bin=/usr/lib/rabbitmq/bin
-
-say() { echo "rabbitmq.sh: $*" >&2; }
 
 # Run the broker's own scripts directly, not through Debian's wrapper in /usr/sbin: the wrapper switches to the
 # rabbitmq user, whose HOME and cookie are the system broker's. HOME here gives the node a private cookie.
@@ -32,21 +28,7 @@ running() { [ -f "$home/node" ] && ctl -q status >/dev/null 2>&1; }
 
 url() { echo "amqp://guest:guest@127.0.0.1:$(cat "$home/port")/"; }
 
-port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-
-ensure_installed() {
-  [ -x "$bin/rabbitmq-server" ] && return 0
-  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-    say "installing rabbitmq-server (apt-get)"
-    DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq rabbitmq-server >/dev/null
-    # The package starts the system broker on 5672; the tests use their own, so leave the port to it.
-    if command -v systemctl >/dev/null 2>&1; then systemctl disable --now rabbitmq-server >/dev/null 2>&1 || true; fi
-  else
-    say "rabbitmq-server is not installed; install it with: sudo apt-get install -y rabbitmq-server"
-    exit 2
-  fi
-}
+ensure_installed() { [ -x "$bin/rabbitmq-server" ] || apt_install rabbitmq-server rabbitmq-server; }
 
 start() {
   if running; then
@@ -59,11 +41,8 @@ start() {
   mkdir -p "$home"
 
   # 5672 when it is free, else the next free port; the Erlang distribution port follows it (+20000).
-  local port=5672
-  while ! port_free "$port" || ! port_free $((port + 20000)); do
-    port=$((port + 1))
-    if [ "$port" -gt 5772 ]; then say "no free port in 5672-5772"; exit 1; fi
-  done
+  local port
+  port="$(free_port 5672 20000)"
   echo "$port" >"$home/port"
   echo "orchestrator-test-$port-$$@localhost" >"$home/node"
 

@@ -12,6 +12,9 @@ namespace Orchestrator.Cli;
 /// </summary>
 internal static class FunctionCatalog
 {
+    // The repository's workflows/functions, looked up once: every workflow folder shares it.
+    private static readonly Lazy<string?> SharedFunctions = new(RepositoryFunctions);
+
     public static FunctionRegistry Create(TimeProvider? time = null) =>
         new FunctionRegistry().AddAssembly(typeof(ExampleFunctions).Assembly, time);
 
@@ -19,7 +22,7 @@ internal static class FunctionCatalog
     public static IReadOnlyList<string> Folders(string workflowFolder, IEnumerable<string> extra)
     {
         var folders = new List<string> { Path.Combine(workflowFolder, "functions") };
-        if (RepositoryFunctions() is { } shared)
+        if (SharedFunctions.Value is { } shared)
         {
             folders.Add(shared);
         }
@@ -36,6 +39,20 @@ internal static class FunctionCatalog
         names.UnionWith(scan.Manifests.Select(m => m.Name));
         return (names, scan.Diagnostics);
     }
+
+    /// <summary>
+    /// The folders searched for manifests by commands that take whole workflow folders (<c>serve</c>, <c>resume</c>):
+    /// every <c>functions/</c> folder under the folders of <paramref name="workflowPaths"/>, plus <paramref name="extra"/>.
+    /// </summary>
+    public static IEnumerable<string> FoldersUnder(IEnumerable<string> workflowPaths, IEnumerable<string> extra) =>
+        extra
+            .Concat(workflowPaths.Where(Directory.Exists).SelectMany(FindFunctionFolders))
+            .Select(Path.GetFullPath)
+            .Distinct(StringComparer.Ordinal);
+
+    private static IEnumerable<string> FindFunctionFolders(string root) =>
+        Directory.EnumerateDirectories(root, "functions", SearchOption.AllDirectories)
+            .Where(f => !f.Split(Path.DirectorySeparatorChar).Any(part => part is "bin" or "obj" or "node_modules"));
 
     private static string? RepositoryFunctions()
     {

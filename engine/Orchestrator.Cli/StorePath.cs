@@ -26,18 +26,29 @@ internal static class StorePath
     public static Task<IRunStore> OpenAsync(string? option, CancellationToken cancellationToken) =>
         OpenAsync(Resolve(option), Lease(), cancellationToken);
 
-    /// <summary>Opens the store of a command that only reads it: a SQLite file must exist already.</summary>
+    /// <summary>
+    /// For a command that only reads the store: opens it (a SQLite file must exist already), runs
+    /// <paramref name="read"/> on it, and closes it.
+    /// </summary>
     /// <exception cref="UsageException">No SQLite file there, or a URL that cannot be read.</exception>
     /// <exception cref="StoreUnavailableException">The database does not answer or refuses the store.</exception>
-    public static Task<IRunStore> OpenExistingAsync(string? option, CancellationToken cancellationToken)
+    public static async Task<T> ReadAsync<T>(string? option, Func<IRunStore, Task<T>> read, CancellationToken cancellationToken)
     {
-        var store = Resolve(option);
-        if (!PostgresConnectionString.IsUrl(store) && !File.Exists(store))
+        var path = Resolve(option);
+        if (!PostgresConnectionString.IsUrl(path) && !File.Exists(path))
         {
-            throw new UsageException($"no run store at {store} (run a workflow first, or pass --store PATH|URL)");
+            throw new UsageException($"no run store at {path} (run a workflow first, or pass --store PATH|URL)");
         }
 
-        return OpenAsync(store, null, cancellationToken);
+        var store = await OpenAsync(path, null, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await read(store).ConfigureAwait(false);
+        }
+        finally
+        {
+            await CloseAsync(store).ConfigureAwait(false);
+        }
     }
 
     /// <summary>Closes a store that <see cref="OpenAsync(string?, CancellationToken)"/> opened.</summary>

@@ -208,33 +208,36 @@ internal sealed class PostgresBatchWriter : IAsyncDisposable
         await using var batch = new NpgsqlBatch(connection);
 
         // Rows in id order: two engines writing the same runs (a late save after a takeover) lock them in one order.
-        var order = new int[saves.Count];
-        for (var i = 0; i < order.Length; i++)
-        {
-            order[i] = i;
-        }
-
+        // (Completion order does not matter: the batch commits as a whole.)
         if (saves.Count > 1)
         {
-            Array.Sort(order, (a, b) => string.CompareOrdinal(saves[a].Run.Id, saves[b].Run.Id));
+            saves.Sort(static (a, b) => string.CompareOrdinal(a.Run.Id, b.Run.Id));
         }
 
-        batch.BatchCommands.Add(UpsertRuns(saves, order));
-        if (InsertEvents(saves) is { } events)
+        var events = 0;
+        var consumed = 0;
+        foreach (var save in saves)
         {
-            batch.BatchCommands.Add(events);
+            events += save.Events.Count;
+            consumed += save.Consumed.Length;
         }
 
-        if (DeleteMessages(saves) is { } deletes)
+        batch.BatchCommands.Add(UpsertRuns(saves));
+        if (events > 0)
         {
-            batch.BatchCommands.Add(deletes);
+            batch.BatchCommands.Add(InsertEvents(saves, events));
+        }
+
+        if (consumed > 0)
+        {
+            batch.BatchCommands.Add(DeleteMessages(saves, consumed));
         }
 
         // Not cancellable: once sent, a batch's outcome must be known.
         await batch.ExecuteNonQueryAsync(CancellationToken.None).ConfigureAwait(false);
     }
 
-    private NpgsqlBatchCommand UpsertRuns(List<PendingSave> saves, int[] order)
+    private NpgsqlBatchCommand UpsertRuns(List<PendingSave> saves)
     {
         var count = saves.Count;
         var ids = new string[count];
@@ -249,7 +252,7 @@ internal sealed class PostgresBatchWriter : IAsyncDisposable
         var leases = new long[count];
         for (var i = 0; i < count; i++)
         {
-            var save = saves[order[i]];
+            var save = saves[i];
             var run = save.Run;
             ids[i] = run.Id;
             workflows[i] = run.Workflow;
@@ -278,19 +281,9 @@ internal sealed class PostgresBatchWriter : IAsyncDisposable
         return command;
     }
 
-    private static NpgsqlBatchCommand? InsertEvents(List<PendingSave> saves)
+    // count: how many events the saves hold (at least one).
+    private static NpgsqlBatchCommand InsertEvents(List<PendingSave> saves, int count)
     {
-        var count = 0;
-        foreach (var save in saves)
-        {
-            count += save.Events.Count;
-        }
-
-        if (count == 0)
-        {
-            return null;
-        }
-
         var runIds = new string[count];
         var sequences = new long[count];
         var timestamps = new long[count];
@@ -326,19 +319,9 @@ internal sealed class PostgresBatchWriter : IAsyncDisposable
         return command;
     }
 
-    private static NpgsqlBatchCommand? DeleteMessages(List<PendingSave> saves)
+    // count: how many inbox ids the saves consumed (at least one).
+    private static NpgsqlBatchCommand DeleteMessages(List<PendingSave> saves, int count)
     {
-        var count = 0;
-        foreach (var save in saves)
-        {
-            count += save.Consumed.Length;
-        }
-
-        if (count == 0)
-        {
-            return null;
-        }
-
         var ids = new long[count];
         var at = 0;
         foreach (var save in saves)

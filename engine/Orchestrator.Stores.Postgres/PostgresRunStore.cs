@@ -34,8 +34,6 @@ namespace Orchestrator.Stores.Postgres;
 /// </remarks>
 public sealed class PostgresRunStore : IRunStore, ISharedEventInbox, IRunLeases, IAsyncDisposable
 {
-    /// <summary>The lease a store gives its runs unless told otherwise.</summary>
-    public static readonly TimeSpan DefaultLeaseDuration = TimeSpan.FromSeconds(60);
 
     // Bounds on one transaction, so a burst never builds one unbounded transaction; the rest follow at once.
     private const int MaxBatch = 4096;
@@ -76,7 +74,7 @@ public sealed class PostgresRunStore : IRunStore, ISharedEventInbox, IRunLeases,
     /// <param name="connectionString">A URL <c>postgresql://user:pass@host:port/database</c> (or <c>postgres://</c>),
     /// or an Npgsql connection string <c>Host=…;Username=…;Password=…;Database=…</c>.</param>
     /// <param name="leaseDuration">How long a lease lasts (<see cref="LeaseDuration"/>); default
-    /// <see cref="DefaultLeaseDuration"/>.</param>
+    /// <see cref="RunLeases.DefaultDuration"/>.</param>
     /// <param name="owner">This store's <see cref="Owner"/>; default a new random id.</param>
     /// <param name="cancellationToken">Stops connecting.</param>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="leaseDuration"/> is not positive.</exception>
@@ -90,7 +88,7 @@ public sealed class PostgresRunStore : IRunStore, ISharedEventInbox, IRunLeases,
         CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
-        var lease = leaseDuration ?? DefaultLeaseDuration;
+        var lease = leaseDuration ?? RunLeases.DefaultDuration;
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(lease, TimeSpan.Zero, nameof(leaseDuration));
         if (owner is not null)
         {

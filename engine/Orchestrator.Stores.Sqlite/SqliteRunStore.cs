@@ -34,8 +34,6 @@ namespace Orchestrator.Stores.Sqlite;
 /// </remarks>
 public sealed class SqliteRunStore : IRunStore, IEventInbox, IRunLeases, IAsyncDisposable
 {
-    /// <summary>The lease a store gives its runs unless told otherwise.</summary>
-    public static readonly TimeSpan DefaultLeaseDuration = TimeSpan.FromSeconds(60);
 
     // A bound on one transaction, so a burst never builds one unbounded transaction; the rest follow at once.
     private const int MaxBatch = 4096;
@@ -55,7 +53,7 @@ public sealed class SqliteRunStore : IRunStore, IEventInbox, IRunLeases, IAsyncD
     /// </summary>
     /// <param name="path">The database file, e.g. <c>.orchestrator/runs.db</c>.</param>
     /// <param name="leaseDuration">How long a lease lasts (<see cref="LeaseDuration"/>); default
-    /// <see cref="DefaultLeaseDuration"/>.</param>
+    /// <see cref="RunLeases.DefaultDuration"/>.</param>
     /// <param name="owner">This store's <see cref="Owner"/>; default a new random id.</param>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="leaseDuration"/> is not positive.</exception>
     /// <exception cref="SqliteException">The file cannot be opened or is not a database.</exception>
@@ -63,7 +61,7 @@ public sealed class SqliteRunStore : IRunStore, IEventInbox, IRunLeases, IAsyncD
     public SqliteRunStore(string path, TimeSpan? leaseDuration = null, string? owner = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
-        LeaseDuration = leaseDuration ?? DefaultLeaseDuration;
+        LeaseDuration = leaseDuration ?? RunLeases.DefaultDuration;
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(LeaseDuration, TimeSpan.Zero, nameof(leaseDuration));
         if (owner is not null)
         {

@@ -231,7 +231,7 @@ internal static class BrokerBenchmark
         public (double P50, double P99) Percentiles()
         {
             var sorted = _latencies.Order().ToArray();
-            return sorted.Length == 0 ? (0, 0) : (sorted[sorted.Length / 2], sorted[Math.Min(sorted.Length - 1, (int)(sorted.Length * 0.99))]);
+            return sorted.Length == 0 ? (0, 0) : (Engine.Percentiles.Of(sorted, 50), Engine.Percentiles.Of(sorted, 99));
         }
     }
 }

@@ -1,3 +1,4 @@
+using Orchestrator.Benchmarks.Engine;
 using Orchestrator.Workers.Manifests;
 
 namespace Orchestrator.Benchmarks.Coldstart;
@@ -22,17 +23,8 @@ internal sealed class Timings
         _values.TryGetValue((runtime, measure), out var list) ? list.Count : 0;
 
     /// <summary>The p-th percentile (0 &lt; p ≤ 100) by nearest rank, or NaN without values.</summary>
-    public double Percentile(FunctionRuntime runtime, Measure measure, double p)
-    {
-        if (!_values.TryGetValue((runtime, measure), out var list) || list.Count == 0)
-        {
-            return double.NaN;
-        }
-
-        var sorted = list.Order().ToArray();
-        var rank = (int)Math.Ceiling(p / 100 * sorted.Length);
-        return sorted[Math.Clamp(rank, 1, sorted.Length) - 1];
-    }
+    public double Percentile(FunctionRuntime runtime, Measure measure, double p) =>
+        _values.TryGetValue((runtime, measure), out var list) ? Percentiles.Of([.. list.Order()], p) : double.NaN;
 
     public double Median(FunctionRuntime runtime, Measure measure) => Percentile(runtime, measure, 50);
 

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json.Nodes;
+using Orchestrator.Benchmarks.Engine;
 using Orchestrator.Core.Definitions;
 using Orchestrator.Core.Events;
 using Orchestrator.Core.History;
@@ -100,18 +101,16 @@ internal static class EventsBenchmark
             }
 
             clock.Restart();
+            var recorded = new List<Task>(count);
             if (waitingFirst)
             {
-                var deliveries = new List<Task>(count);
                 for (var i = count - 1; i >= 0; i--)
                 {
                     var index = i;
                     var sent = clock.Elapsed;
                     await hub.DeliverAsync("payments", EventMessages.FromPlainJson(new JsonObject { ["order"] = index }, null), CancellationToken.None).ConfigureAwait(false);
-                    deliveries.Add(runsDone[index].ContinueWith(_ => latencies[index] = (clock.Elapsed - sent).TotalMilliseconds, TaskScheduler.Default));
+                    recorded.Add(runsDone[index].ContinueWith(_ => latencies[index] = (clock.Elapsed - sent).TotalMilliseconds, TaskScheduler.Default));
                 }
-
-                await Task.WhenAll(deliveries).ConfigureAwait(false);
             }
             else
             {
@@ -120,7 +119,7 @@ internal static class EventsBenchmark
                     var index = i;
                     var started = clock.Elapsed;
                     runsDone[i] = runtime.Engine.RunAsync(workflow, new JsonObject { ["order"] = i });
-                    _ = runsDone[i].ContinueWith(_ => latencies[index] = (clock.Elapsed - started).TotalMilliseconds, TaskScheduler.Default);
+                    recorded.Add(runsDone[i].ContinueWith(_ => latencies[index] = (clock.Elapsed - started).TotalMilliseconds, TaskScheduler.Default));
                 }
             }
 
@@ -131,9 +130,9 @@ internal static class EventsBenchmark
                 throw new InvalidOperationException("a run did not receive its message");
             }
 
-            await Task.Delay(10).ConfigureAwait(false);
+            await Task.WhenAll(recorded).ConfigureAwait(false);
             Array.Sort(latencies);
-            return new Result(count / elapsed.TotalSeconds, latencies[count / 2], latencies[(int)(count * 0.99)], elapsed.TotalMicroseconds / count);
+            return new Result(count / elapsed.TotalSeconds, Percentiles.Of(latencies, 50), Percentiles.Of(latencies, 99), elapsed.TotalMicroseconds / count);
         }
         finally
         {

@@ -22,16 +22,10 @@ internal static class InboxCommand
             throw new UsageException("usage: orchestrator inbox [--channel NAME] [--store PATH|URL]");
         }
 
-        var store = await StorePath.OpenExistingAsync(arguments.Option("store"), cancellationToken).ConfigureAwait(false);
-        IReadOnlyList<InboxMessage> all;
-        try
-        {
-            all = store is IEventInbox inbox ? await inbox.ListMessagesAsync(cancellationToken).ConfigureAwait(false) : [];
-        }
-        finally
-        {
-            await StorePath.CloseAsync(store).ConfigureAwait(false);
-        }
+        var all = await StorePath.ReadAsync(
+            arguments.Option("store"),
+            store => store is IEventInbox inbox ? inbox.ListMessagesAsync(cancellationToken) : Task.FromResult<IReadOnlyList<InboxMessage>>([]),
+            cancellationToken).ConfigureAwait(false);
 
         var channel = arguments.Option("channel");
         var messages = all.Where(m => channel is null || m.Channel == channel).ToList();

@@ -26,11 +26,7 @@ internal static class ResumeCommand
         }
 
         var functions = FunctionCatalog.Create();
-        var folders = arguments.Options("functions")
-            .Concat(arguments.Positionals.Where(Directory.Exists).SelectMany(ServeCommand.FindFunctionFolders))
-            .Select(Path.GetFullPath)
-            .Distinct(StringComparer.Ordinal);
-        await using var pools = functions.AddFunctionFolders(folders);
+        await using var pools = functions.AddFunctionFolders(FunctionCatalog.FoldersUnder(arguments.Positionals, arguments.Options("functions")));
         var loaded = WorkflowLoader.Load(arguments.Positionals, functions.Names);
         var problems = pools.Diagnostics.Concat(loaded.Diagnostics).ToList();
         if (problems.Count > 0)

@@ -43,13 +43,14 @@ internal static class RunCommand
         }
 
         var functions = FunctionCatalog.Create();
-        var folder = Path.GetDirectoryName(Path.GetFullPath(file))!;
+        var fullPath = Path.GetFullPath(file);
+        var folder = Path.GetDirectoryName(fullPath)!;
         await using var pools = functions.AddFunctionFolders(FunctionCatalog.Folders(folder, arguments.Options("functions")));
 
         // Sub-workflows are looked up among the workflows beside the one that runs.
         var loaded = WorkflowLoader.Load([file, folder], functions.Names);
-        var target = loaded.Workflows.FirstOrDefault(w => Path.GetFullPath(w.SourceFile) == Path.GetFullPath(file));
-        var problems = pools.Diagnostics.Concat(loaded.Diagnostics.Where(d => Path.GetFullPath(d.Location.File) == Path.GetFullPath(file))).ToList();
+        var target = loaded.Workflows.FirstOrDefault(w => Path.GetFullPath(w.SourceFile) == fullPath);
+        var problems = pools.Diagnostics.Concat(loaded.Diagnostics.Where(d => Path.GetFullPath(d.Location.File) == fullPath)).ToList();
         if (target is null || problems.Count > 0)
         {
             foreach (var diagnostic in problems)

@@ -10,15 +10,7 @@ internal static class RunsCommand
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, CancellationToken cancellationToken)
     {
         var arguments = new Arguments(args, ["store", "limit"], []);
-        var store = await StorePath.OpenExistingAsync(arguments.Option("store"), cancellationToken).ConfigureAwait(false);
-        try
-        {
-            return await ShowAsync(store, arguments, stdout, cancellationToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            await StorePath.CloseAsync(store).ConfigureAwait(false);
-        }
+        return await StorePath.ReadAsync(arguments.Option("store"), store => ShowAsync(store, arguments, stdout, cancellationToken), cancellationToken).ConfigureAwait(false);
     }
 
     private static async Task<int> ShowAsync(IRunStore store, Arguments arguments, TextWriter stdout, CancellationToken cancellationToken)

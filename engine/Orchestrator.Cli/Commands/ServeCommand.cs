@@ -40,11 +40,7 @@ internal static class ServeCommand
 
         // Functions: the built-in C# ones, and the manifests of --functions folders and of every functions/ folder
         // beside the workflows (so `serve --workflows workflows` finds workflows/signup/functions/*).
-        var functionFolders = arguments.Options("functions")
-            .Concat(workflowPaths.Where(Directory.Exists).SelectMany(FindFunctionFolders))
-            .Select(Path.GetFullPath)
-            .Distinct(StringComparer.Ordinal)
-            .ToList();
+        var functionFolders = FunctionCatalog.FoldersUnder(workflowPaths, arguments.Options("functions")).ToList();
         var scan = FunctionDirectoryScanner.Scan(functionFolders);
         var functions = FunctionCatalog.Create();
         await using var pools = role == RabbitMqRole.Engine ? null : functions.AddManifests(scan.Manifests);
@@ -144,10 +140,6 @@ internal static class ServeCommand
             throw new UsageException(ex.Message);
         }
     }
-
-    internal static IEnumerable<string> FindFunctionFolders(string root) =>
-        Directory.EnumerateDirectories(root, "functions", SearchOption.AllDirectories)
-            .Where(f => !f.Split(Path.DirectorySeparatorChar).Any(part => part is "bin" or "obj" or "node_modules"));
 
     private static double Seconds(string text) =>
         double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var seconds) && seconds >= 0

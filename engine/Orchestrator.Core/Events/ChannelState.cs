@@ -1,4 +1,4 @@
-using System.Text.Json.Nodes;
+using Orchestrator.Core.Expressions;
 
 namespace Orchestrator.Core.Events;
 
@@ -10,7 +10,7 @@ namespace Orchestrator.Core.Events;
 internal sealed class ChannelState
 {
     private readonly List<Waiter> _uncorrelated = [];
-    private readonly Dictionary<object, KeyedWaiters> _keyed = [];
+    private readonly Dictionary<CompiledExpression, KeyedWaiters> _keyed = [];
     private readonly List<StoredMessage> _stored = [];
     private readonly HashSet<string> _storedIds = new(StringComparer.Ordinal);
     private long _sequence;
@@ -19,11 +19,12 @@ internal sealed class ChannelState
 
     public int Stored => _stored.Count;
 
-    public IEnumerable<InboxMessage> Messages => _stored.Select(s => s.Message);
+    /// <summary>The inbox ids of the stored messages.</summary>
+    public IEnumerable<long> StoredIds => _stored.Select(s => s.Message.Id);
 
     public bool HasStored(string messageId) => _storedIds.Contains(messageId);
 
-    /// <summary>Keeps a message for a later listen, in inbox-id order (a returned message goes back to its place).</summary>
+    /// <summary>Keeps a message for a later listen, in inbox-id order (messages can be offered out of order: concurrent deliveries, a poll).</summary>
     public void Store(InboxMessage message)
     {
         var index = _stored.FindIndex(s => s.Message.Id > message.Id);
@@ -40,17 +41,13 @@ internal sealed class ChannelState
         for (var i = 0; i < _stored.Count; i++)
         {
             var stored = _stored[i];
-            if (!filter.MayTake(stored.Message) || !filter.AcceptsType(stored.Message) || (filter.KeyOf is not null && !string.Equals(stored.KeyFor(filter), filter.ExpectedKey, StringComparison.Ordinal)))
+            if (!filter.MayTake(stored.Message) || !filter.AcceptsType(stored.Message) || (filter.Key is { } key && !string.Equals(stored.KeyFor(key), filter.ExpectedKey, StringComparison.Ordinal)))
             {
                 continue;
             }
 
             _stored.RemoveAt(i);
-            if (RecentMessageIds.IdOf(stored.Message.Message) is { } id)
-            {
-                _storedIds.Remove(id);
-            }
-
+            ForgetId(stored);
             return stored.Message;
         }
 
@@ -60,16 +57,16 @@ internal sealed class ChannelState
     public Waiter AddWaiter(ListenFilter filter)
     {
         var waiter = new Waiter(filter, ++_sequence);
-        if (filter.KeyGroup is null || filter.KeyOf is null)
+        if (filter.Key is not { } key)
         {
             _uncorrelated.Add(waiter);
             return waiter;
         }
 
-        if (!_keyed.TryGetValue(filter.KeyGroup, out var group))
+        if (!_keyed.TryGetValue(key, out var group))
         {
-            group = new KeyedWaiters(filter.KeyOf);
-            _keyed.Add(filter.KeyGroup, group);
+            group = new KeyedWaiters(key);
+            _keyed.Add(key, group);
         }
 
         group.Add(waiter);
@@ -114,21 +111,23 @@ internal sealed class ChannelState
         foreach (var stored in _stored.Where(s => gone(s.Message)).ToList())
         {
             _stored.Remove(stored);
-            if (RecentMessageIds.IdOf(stored.Message.Message) is { } id)
-            {
-                _storedIds.Remove(id);
-            }
+            ForgetId(stored);
         }
     }
 
-    /// <summary>Whether the inbox message <paramref name="inboxId"/> is stored here.</summary>
-    public bool Holds(long inboxId) => _stored.Exists(s => s.Message.Id == inboxId);
+    private void ForgetId(StoredMessage stored)
+    {
+        if (RecentMessageIds.IdOf(stored.Message.Message) is { } id)
+        {
+            _storedIds.Remove(id);
+        }
+    }
 
     private IEnumerable<Waiter> AllWaiters() => _uncorrelated.Concat(_keyed.Values.SelectMany(group => group.All));
 
     public void Remove(Waiter waiter)
     {
-        if (waiter.Filter.KeyGroup is { } key && _keyed.TryGetValue(key, out var group))
+        if (waiter.Filter.Key is { } key && _keyed.TryGetValue(key, out var group))
         {
             group.Remove(waiter);
             if (group.Count == 0)
@@ -145,17 +144,17 @@ internal sealed class ChannelState
     /// <summary>A stored message, with its correlation key per expression once read.</summary>
     private sealed class StoredMessage(InboxMessage message)
     {
-        private Dictionary<object, string?>? _keys;
+        private Dictionary<CompiledExpression, string?>? _keys;
 
         public InboxMessage Message { get; } = message;
 
-        public string? KeyFor(ListenFilter filter)
+        public string? KeyFor(CompiledExpression expression)
         {
             _keys ??= [];
-            if (!_keys.TryGetValue(filter.KeyGroup!, out var key))
+            if (!_keys.TryGetValue(expression, out var key))
             {
-                key = filter.KeyOf!(Message.Message);
-                _keys.Add(filter.KeyGroup!, key);
+                key = ListenFilter.KeyOf(expression, Message.Message);
+                _keys.Add(expression, key);
             }
 
             return key;
@@ -163,7 +162,7 @@ internal sealed class ChannelState
     }
 
     /// <summary>The listens of one correlation expression, by the value each waits for, oldest first.</summary>
-    private sealed class KeyedWaiters(Func<JsonObject, string?> keyOf)
+    private sealed class KeyedWaiters(CompiledExpression keyExpression)
     {
         private readonly Dictionary<string, List<Waiter>> _byValue = new(StringComparer.Ordinal);
 
@@ -185,7 +184,7 @@ internal sealed class ChannelState
         public IEnumerable<Waiter> All => _byValue.Values.SelectMany(list => list);
 
         public Waiter? Oldest(InboxMessage message) =>
-            keyOf(message.Message) is { } key && _byValue.TryGetValue(key, out var list) ? list.Find(w => w.Filter.AcceptsType(message)) : null;
+            ListenFilter.KeyOf(keyExpression, message.Message) is { } key && _byValue.TryGetValue(key, out var list) ? list.Find(w => w.Filter.AcceptsType(message)) : null;
 
         public void Remove(Waiter waiter)
         {

@@ -106,7 +106,7 @@ public sealed class EventHub : IDisposable
     /// <summary>Waits for a message <paramref name="filter"/> accepts: a stored one at once, else the next to arrive.</summary>
     /// <remarks>
     /// The message leaves the hub's memory when handed over; the caller deletes it from the inbox with its next commit
-    /// (<see cref="History.RunChanges.Consumed"/>), or gives it back with <see cref="Return"/> if it cannot.
+    /// (<see cref="History.RunChanges.Consumed"/>).
     /// </remarks>
     internal async Task<InboxMessage> WaitAsync(ListenFilter filter, CancellationToken cancellationToken)
     {
@@ -145,17 +145,6 @@ public sealed class EventHub : IDisposable
         {
             return await waiter.Message.Task.ConfigureAwait(false);
         }
-    }
-
-    /// <summary>Puts a handed-over message back (its run could not record it), for the next listen that accepts it.</summary>
-    internal void Return(InboxMessage message)
-    {
-        lock (_gate)
-        {
-            _recent.Remove(message);
-        }
-
-        Offer(message);
     }
 
     private bool IsCopy(string channel, JsonObject message)
@@ -239,7 +228,7 @@ public sealed class EventHub : IDisposable
         {
             var listed = await _shared.ListMessagesAsync(CancellationToken.None).ConfigureAwait(false);
             var present = listed.Select(m => m.Id).ToHashSet();
-            var arrived = new List<InboxMessage>();
+            List<InboxMessage> arrived;
             lock (_gate)
             {
                 foreach (var channel in _channels.Values)
@@ -247,7 +236,9 @@ public sealed class EventHub : IDisposable
                     channel.Forget(m => !present.Contains(m.Id));
                 }
 
-                arrived.AddRange(listed.Where(m => !Channel(m.Channel).Holds(m.Id)));
+                // Inbox ids are unique across channels: one set of what is held here, not a scan per listed message.
+                var held = _channels.Values.SelectMany(channel => channel.StoredIds).ToHashSet();
+                arrived = listed.Where(m => !held.Contains(m.Id)).ToList();
             }
 
             // A message this engine handed to a run that has not committed yet is listed too: offered again, it goes

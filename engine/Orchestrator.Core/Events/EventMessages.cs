@@ -34,13 +34,22 @@ public static class EventMessages
             return FromPlainJson(message.Event["data"], message.Event["id"]?.GetValue<string>());
         }
 
+        return FromCloudEvent(message.Event, message.Event["data"]);
+    }
+
+    /// <summary>A received CloudEvent as an event object: its <see cref="Attributes"/> and <paramref name="data"/>.</summary>
+    /// <param name="attributes">The event's context attributes (other members are ignored).</param>
+    /// <param name="data">Its data.</param>
+    public static JsonObject FromCloudEvent(JsonObject attributes, JsonNode? data)
+    {
+        ArgumentNullException.ThrowIfNull(attributes);
         var received = new JsonObject();
         foreach (var name in Attributes)
         {
-            received[name] = message.Event[name]?.DeepClone();
+            received[name] = attributes[name]?.DeepClone();
         }
 
-        received["data"] = message.Event["data"]?.DeepClone();
+        received["data"] = data?.DeepClone();
         return received;
     }
 

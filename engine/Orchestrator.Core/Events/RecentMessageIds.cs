@@ -28,13 +28,4 @@ internal sealed class RecentMessageIds(int capacity)
             _ids.Remove(_order.Dequeue());
         }
     }
-
-    public void Remove(InboxMessage message)
-    {
-        if (IdOf(message.Message) is { } id)
-        {
-            // The queue keeps the stale entry; it is dropped from the set when it comes round.
-            _ids.Remove((message.Channel, id));
-        }
-    }
 }

@@ -22,3 +22,11 @@ public interface IRunLeases
     /// </summary>
     Task<IReadOnlyList<RunRecord>> ClaimExpiredRunsAsync(DateTimeOffset now, DateTimeOffset until, CancellationToken cancellationToken);
 }
+
+/// <summary>What every store's leases share.</summary>
+public static class RunLeases
+{
+    /// <summary>How long a lease lasts when a store is not told otherwise: a dead engine's runs can be resumed this
+    /// long after its last renewal.</summary>
+    public static readonly TimeSpan DefaultDuration = TimeSpan.FromSeconds(60);
+}

@@ -17,8 +17,6 @@ namespace Orchestrator.Core.History;
 /// </remarks>
 public sealed class InMemoryRunStore : IRunStore, IEventInbox, IRunLeases
 {
-    /// <summary>The lease a store gives its runs unless told otherwise.</summary>
-    public static readonly TimeSpan DefaultLeaseDuration = TimeSpan.FromSeconds(60);
 
     private static readonly Comparer<HistoryEvent> BySequence = Comparer<HistoryEvent>.Create(static (a, b) => a.Sequence.CompareTo(b.Sequence));
 
@@ -33,12 +31,12 @@ public sealed class InMemoryRunStore : IRunStore, IEventInbox, IRunLeases
 
     /// <summary>A store whose runs get <paramref name="owner"/> and leases of <paramref name="leaseDuration"/>.</summary>
     /// <param name="leaseDuration">How long a lease lasts (<see cref="LeaseDuration"/>); default
-    /// <see cref="DefaultLeaseDuration"/>.</param>
+    /// <see cref="RunLeases.DefaultDuration"/>.</param>
     /// <param name="owner">This store's <see cref="Owner"/>; default a new random id.</param>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="leaseDuration"/> is not positive.</exception>
     public InMemoryRunStore(TimeSpan? leaseDuration = null, string? owner = null)
     {
-        LeaseDuration = leaseDuration ?? DefaultLeaseDuration;
+        LeaseDuration = leaseDuration ?? RunLeases.DefaultDuration;
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(LeaseDuration, TimeSpan.Zero, nameof(leaseDuration));
         if (owner is not null)
         {
@@ -86,17 +84,7 @@ public sealed class InMemoryRunStore : IRunStore, IEventInbox, IRunLeases
         var previous = long.MinValue;
         foreach (var e in changes.Events)
         {
-            if (!string.Equals(e.RunId, run.Id, StringComparison.Ordinal))
-            {
-                throw new ArgumentException($"Event {e.Sequence} belongs to run '{e.RunId}', not '{run.Id}'.", nameof(changes));
-            }
-
-            if (e.Sequence <= previous)
-            {
-                throw new ArgumentException($"Event sequences of run '{run.Id}' must increase ({previous} then {e.Sequence}).", nameof(changes));
-            }
-
-            previous = e.Sequence;
+            RunChanges.CheckEvent(changes, e, ref previous);
         }
 
         lock (_gate)

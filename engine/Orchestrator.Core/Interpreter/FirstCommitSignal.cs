@@ -13,18 +13,15 @@ internal sealed class FirstCommitSignal(IRunStore inner) : IRunStore
     /// <summary>Completes when the first save is durable; faults when the store refused it.</summary>
     public Task Committed => _committed.Task;
 
-    /// <summary>The started run's id, known from its first save (sub-workflows share their parent's run and journal).</summary>
-    public string? RunId { get; private set; }
-
-    public async ValueTask SaveAsync(RunChanges changes, CancellationToken cancellationToken)
+    /// <remarks>After the first commit, saves go straight to the store: no async frame of its own per save.</remarks>
+    public ValueTask SaveAsync(RunChanges changes, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(changes);
-        if (_committed.Task.IsCompleted)
-        {
-            await inner.SaveAsync(changes, cancellationToken).ConfigureAwait(false);
-            return;
-        }
+        return _committed.Task.IsCompleted ? inner.SaveAsync(changes, cancellationToken) : FirstSaveAsync(changes, cancellationToken);
+    }
 
+    private async ValueTask FirstSaveAsync(RunChanges changes, CancellationToken cancellationToken)
+    {
         try
         {
             await inner.SaveAsync(changes, cancellationToken).ConfigureAwait(false);
@@ -35,7 +32,6 @@ internal sealed class FirstCommitSignal(IRunStore inner) : IRunStore
             throw;
         }
 
-        RunId ??= changes.Run.Id;
         _committed.TrySetResult();
     }
 

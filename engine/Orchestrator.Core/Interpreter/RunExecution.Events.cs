@@ -1,8 +1,6 @@
-using System.Text.Json.Nodes;
 using Orchestrator.Contracts;
 using Orchestrator.Core.Definitions;
 using Orchestrator.Core.Events;
-using Orchestrator.Core.Expressions;
 
 namespace Orchestrator.Core.Interpreter;
 
@@ -47,36 +45,15 @@ internal sealed partial class RunExecution
 
         var hub = services.Events
             ?? throw new WorkflowFailureException(new ErrorInfo(ErrorTypes.Configuration, "'listen' needs a run store that keeps an inbox (SQLite or in-memory)", null, Retryable: false), step.Path);
-        string? expected = null;
-        Func<JsonObject, string?>? keyOf = null;
-        if (task.CorrelationKey is { } key)
-        {
-            expected = EventMessages.KeyText(Evaluate(task.CorrelationValue!, step, cancellationToken));
-            keyOf = message => ReadKey(key, message);
-        }
+        var expected = task.CorrelationKey is null ? null : EventMessages.KeyText(Evaluate(task.CorrelationValue!, step, cancellationToken));
 
         // The run is committed before it waits: from here on, an engine stop leaves it resumable.
         await journal.FlushAsync(cancellationToken).ConfigureAwait(false);
         using var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, services.Suspension.Waits);
-        var received = await hub.WaitAsync(new ListenFilter(task.Channel, task.EventType, task.CorrelationKey, keyOf, expected, journal.Run.Id), wait.Token).ConfigureAwait(false);
+        var received = await hub.WaitAsync(new ListenFilter(task.Channel, task.EventType, task.CorrelationKey, expected, journal.Run.Id), wait.Token).ConfigureAwait(false);
 
         // Deleted from the inbox in the commit that records this step's result, so it is consumed exactly once.
         journal.Consume(received.Id);
         return new StepOutcome(received.Message.DeepClone(), task.Then);
-    }
-
-    /// <summary>A message's correlation key; null (no match) when the expression fails on it, e.g. a message of another shape.</summary>
-    private static string? ReadKey(CompiledExpression key, JsonObject message)
-    {
-        var scope = new ExpressionScope();
-        scope.Set("message", message.DeepClone());
-        try
-        {
-            return EventMessages.KeyText(key.Evaluate(scope, CancellationToken.None));
-        }
-        catch (ExpressionException)
-        {
-            return null;
-        }
     }
 }

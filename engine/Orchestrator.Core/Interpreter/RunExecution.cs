@@ -81,7 +81,7 @@ internal sealed partial class RunExecution(RunJournal journal, EngineServices se
     {
         // A resumed run's attempt that started before keeps its first start: its timeout counts from there.
         var replayed = journal.Replay?.Peek(path, attempt);
-        using var timeout = task.Timeout is { } limit ? new CancellationTokenSource(Remaining(limit, replayed?.StartedAt), services.Time) : null;
+        using var timeout = task.Timeout is { } limit ? new CancellationTokenSource(Remaining(limit, replayed?.StartedAt, services.Time), services.Time) : null;
         using var linked = timeout is null ? null : CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
         var token = linked?.Token ?? cancellationToken;
         var step = new StepContext(task, scope, path, attempt, replayed);
@@ -186,14 +186,14 @@ internal sealed partial class RunExecution(RunJournal journal, EngineServices se
     }
 
     /// <summary>What is left of <paramref name="limit"/> for an attempt that first started at <paramref name="startedAt"/> (never zero: a spent limit still fires).</summary>
-    private TimeSpan Remaining(TimeSpan limit, DateTimeOffset? startedAt)
+    internal static TimeSpan Remaining(TimeSpan limit, DateTimeOffset? startedAt, TimeProvider time)
     {
         if (startedAt is not { } start)
         {
             return limit;
         }
 
-        var left = start + limit - services.Time.GetUtcNow();
+        var left = start + limit - time.GetUtcNow();
         return left > TimeSpan.Zero ? left : TimeSpan.FromTicks(1);
     }
 

@@ -21,6 +21,7 @@ public sealed partial class WorkflowEngine
     public async Task<StartedRun> StartAsync(WorkflowDefinition workflow, JsonNode? input, string? runId = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(workflow);
+        runId ??= NewRunId(_services.Time);
         var signal = new FirstCommitSignal(_services.Store);
         var completion = RunCoreAsync(workflow, input, runId, _services with { Store = signal }, cancellationToken);
 
@@ -33,6 +34,6 @@ public sealed partial class WorkflowEngine
         }
 
         await signal.Committed.ConfigureAwait(false);
-        return new StartedRun(signal.RunId!, completion);
+        return new StartedRun(runId, completion);
     }
 }

@@ -78,11 +78,13 @@ public sealed partial class WorkflowEngine : IDisposable
     {
         ArgumentNullException.ThrowIfNull(workflow);
         var time = services.Time;
-        var run = new RunRecord(runId ?? Guid.CreateVersion7(time.GetUtcNow()).ToString("N"), workflow.Name, workflow.Version, RunStatus.Running, time.GetUtcNow(), null, input?.DeepClone(), null, null);
+        var run = new RunRecord(runId ?? NewRunId(time), workflow.Name, workflow.Version, RunStatus.Running, time.GetUtcNow(), null, input?.DeepClone(), null, null);
         var journal = new RunJournal(run, services.Store, time, services.Observer);
         journal.Record(HistoryEventKind.RunStarted, null, 0, new JsonObject { ["input"] = input?.DeepClone() });
         return DriveAsync(workflow, journal, services, cancellationToken);
     }
+
+    private static string NewRunId(TimeProvider time) => Guid.CreateVersion7(time.GetUtcNow()).ToString("N");
 
     /// <summary>Executes a run from its start (a resumed one replays its history first) until it ends or is suspended.</summary>
     private async Task<RunResult> DriveAsync(WorkflowDefinition workflow, RunJournal journal, EngineServices services, CancellationToken cancellationToken)
@@ -90,8 +92,7 @@ public sealed partial class WorkflowEngine : IDisposable
         var run = journal.Run;
 
         // The workflow's limit counts from the run's start, also across a resume.
-        var left = workflow.Timeout is { } limit ? run.StartedAt + limit - services.Time.GetUtcNow() : (TimeSpan?)null;
-        using var deadline = left is { } remaining ? new CancellationTokenSource(remaining > TimeSpan.Zero ? remaining : TimeSpan.FromTicks(1), services.Time) : null;
+        using var deadline = workflow.Timeout is { } limit ? new CancellationTokenSource(RunExecution.Remaining(limit, run.StartedAt, services.Time), services.Time) : null;
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline?.Token ?? CancellationToken.None, services.Suspension.All);
         var token = linked.Token;
         try

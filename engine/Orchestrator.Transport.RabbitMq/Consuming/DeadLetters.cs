@@ -24,16 +24,25 @@ internal sealed class DeadLetters(IConnection connection, IChannel publisher, Ti
     /// <param name="cancellationToken">Stops waiting for the confirm.</param>
     public async Task PublishAsync(string queue, string? workflow, IReadOnlyBasicProperties original, ReadOnlyMemory<byte> body, string reason, CancellationToken cancellationToken)
     {
+        var properties = SetAside(original, reason, queue, workflow, time);
+        await publisher.BasicPublishAsync(string.Empty, QueueNames.DeadLetters(queue), mandatory: true, properties, body, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The properties of a message set aside (in a dead-letter or a function's error queue): its own, persistent, with
+    /// headers that say why, from where, and when.
+    /// </summary>
+    public static BasicProperties SetAside(IReadOnlyBasicProperties original, string reason, string sourceQueue, string? workflow, TimeProvider time)
+    {
         var headers = original.Headers is { } kept ? new Dictionary<string, object?>(kept) : [];
         headers[WireHeaders.Reason] = reason;
-        headers[WireHeaders.SourceQueue] = queue;
+        headers[WireHeaders.SourceQueue] = sourceQueue;
         if (workflow is not null)
         {
             headers[WireHeaders.Workflow] = workflow;
         }
 
         headers[WireHeaders.SetAsideAt] = time.GetUtcNow().ToString("O", CultureInfo.InvariantCulture);
-        var properties = new BasicProperties(original) { Persistent = true, Headers = headers };
-        await publisher.BasicPublishAsync(string.Empty, QueueNames.DeadLetters(queue), mandatory: true, properties, body, cancellationToken).ConfigureAwait(false);
+        return new BasicProperties(original) { Persistent = true, Headers = headers };
     }
 }

@@ -182,17 +182,13 @@ internal sealed class RabbitMqDispatcher : IFunctionDispatcher, IAsyncDisposable
     /// function per <see cref="PrewarmInterval"/> from this engine; transient and unconfirmed; never waits for the
     /// broker and never throws: a lost hint only costs the cold start it would have saved.
     /// </summary>
-    /// <returns>True when the hint was sent, false when throttled.</returns>
-    public bool Prewarm(string function)
+    public void Prewarm(string function)
     {
         ArgumentException.ThrowIfNullOrEmpty(function);
-        if (!_prewarms.TryTake(function))
+        if (_prewarms.TryTake(function))
         {
-            return false;
+            _ = PublishPrewarmAsync(function);
         }
-
-        _ = PublishPrewarmAsync(function);
-        return true;
     }
 
     /// <inheritdoc />

@@ -27,13 +27,6 @@ internal static class ListenMessages
             return EventMessages.FromPlainJson(message.Input, message.MessageId);
         }
 
-        var received = new JsonObject();
-        foreach (var name in EventMessages.Attributes)
-        {
-            received[name] = attributes[name]?.DeepClone();
-        }
-
-        received["data"] = message.Input?.DeepClone();
-        return received;
+        return EventMessages.FromCloudEvent(attributes, message.Input);
     }
 }

@@ -23,7 +23,7 @@ internal sealed class QueueTriggerConsumer(
     IRunStore store,
     DeadLetters deadLetters,
     TransportLog log,
-    Func<string, bool>? prewarm,
+    Action<string>? prewarm,
     CancellationToken stopping) : QueueConsumer(trigger.Queue, "trigger", deadLetters, log)
 {
     private readonly CorrelationKey _correlation = CorrelationKey.Create(trigger.Options.Correlation);

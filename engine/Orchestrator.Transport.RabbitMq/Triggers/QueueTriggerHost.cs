@@ -14,7 +14,7 @@ namespace Orchestrator.Transport.RabbitMq.Triggers;
 /// stops consuming (if not yet) and closes the channels; the runtime drains or suspends the runs first.
 /// <paramref name="prewarm"/> (the dispatcher's, throttled) is asked to prewarm each workflow's first function.
 /// </summary>
-internal sealed class QueueTriggerHost(IConnection connection, WorkflowEngine engine, IRunStore store, IReadOnlyList<QueueTrigger> triggers, Func<string, bool>? prewarm, RabbitMqOptions options, TransportLog log, TimeProvider time)
+internal sealed class QueueTriggerHost(IConnection connection, WorkflowEngine engine, IRunStore store, IReadOnlyList<QueueTrigger> triggers, Action<string>? prewarm, RabbitMqOptions options, TransportLog log, TimeProvider time)
     : QueueConsumerHost<QueueTriggerConsumer>(connection, options, log, time)
 {
     /// <summary>Counters per trigger queue.</summary>

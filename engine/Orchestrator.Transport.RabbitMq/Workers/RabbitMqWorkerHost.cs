@@ -1,6 +1,7 @@
 using System.Globalization;
 using Orchestrator.Contracts;
 using Orchestrator.Transport.RabbitMq.Connections;
+using Orchestrator.Transport.RabbitMq.Consuming;
 using Orchestrator.Transport.RabbitMq.Lifetime;
 using Orchestrator.Transport.RabbitMq.Topology;
 using Orchestrator.Transport.RabbitMq.Wire;
@@ -240,11 +241,7 @@ internal sealed class RabbitMqWorkerHost : IAsyncDisposable
     private async Task SetAsideAsync(string function, IChannel channel, BasicDeliverEventArgs delivery, byte[] body, string reason)
     {
         _log.Write("worker.unreadable", $"queue={_names.Function(function)} reason=\"{reason}\"");
-        var headers = delivery.BasicProperties.Headers is { } original ? new Dictionary<string, object?>(original) : [];
-        headers[WireHeaders.Reason] = reason;
-        headers[WireHeaders.SourceQueue] = _names.Function(function);
-        headers[WireHeaders.SetAsideAt] = _time.GetUtcNow().ToString("O", CultureInfo.InvariantCulture);
-        var properties = new BasicProperties(delivery.BasicProperties) { Persistent = true, Headers = headers };
+        var properties = DeadLetters.SetAside(delivery.BasicProperties, reason, _names.Function(function), workflow: null, _time);
         try
         {
             await _publisher!.BasicPublishAsync(string.Empty, _names.FunctionErrors(function), mandatory: true, properties, body).ConfigureAwait(false);

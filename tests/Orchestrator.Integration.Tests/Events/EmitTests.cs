@@ -1,8 +1,6 @@
 using System.Text.Json.Nodes;
 using Orchestrator.Core.History;
 using Orchestrator.Integration.Tests.Support;
-using Orchestrator.Transport.RabbitMq;
-using Orchestrator.Workers.Registry;
 
 namespace Orchestrator.Integration.Tests.Events;
 
@@ -23,7 +21,7 @@ public sealed class EmitTests(BrokerFixture broker)
                     to: {{{queue}}}
                     event: { type: order.paid, source: /shop, subject: "order-{{ input.order_id }}", data: { order_id: "{{ input.order_id }}", total: 12.5 } }
             """);
-        await using var runtime = await RabbitMqRuntime.StartAsync(RabbitMqRole.Engine, scope.Options(), catalog, new FunctionRegistry(), new InMemoryRunStore());
+        await using var runtime = await scope.StartEngineAsync(catalog, new InMemoryRunStore());
 
         var result = await runtime.Engine.RunAsync(workflow, new JsonObject { ["order_id"] = 7 });
 
@@ -58,7 +56,7 @@ public sealed class EmitTests(BrokerFixture broker)
                     format: json
                     event: { type: order.paid, data: { order_id: "{{ input.order_id }}" } }
             """);
-        await using var runtime = await RabbitMqRuntime.StartAsync(RabbitMqRole.Engine, scope.Options(), catalog, new FunctionRegistry(), new InMemoryRunStore());
+        await using var runtime = await scope.StartEngineAsync(catalog, new InMemoryRunStore());
 
         var result = await runtime.Engine.RunAsync(workflow, new JsonObject { ["order_id"] = 8 });
 
@@ -84,7 +82,7 @@ public sealed class EmitTests(BrokerFixture broker)
                     exchange: {{{exchange}}}
                     event: { type: order.paid, data: 1 }
             """);
-        await using var runtime = await RabbitMqRuntime.StartAsync(RabbitMqRole.Engine, scope.Options(), catalog, new FunctionRegistry(), new InMemoryRunStore());
+        await using var runtime = await scope.StartEngineAsync(catalog, new InMemoryRunStore());
 
         var result = await runtime.Engine.RunAsync(workflow, null);
 
@@ -110,7 +108,7 @@ public sealed class EmitTests(BrokerFixture broker)
                     exchange: {{{exchange}}}
                     event: { type: order.paid, data: { order_id: 9 } }
             """);
-        await using var runtime = await RabbitMqRuntime.StartAsync(RabbitMqRole.Engine, scope.Options(), catalog, new FunctionRegistry(), new InMemoryRunStore());
+        await using var runtime = await scope.StartEngineAsync(catalog, new InMemoryRunStore());
 
         var result = await runtime.Engine.RunAsync(workflow, null);
 
@@ -137,7 +135,7 @@ public sealed class EmitTests(BrokerFixture broker)
               - fine:
                   emit: { to: {{{queue}}}, event: { type: t, data: 2 } }
             """);
-        await using var runtime = await RabbitMqRuntime.StartAsync(RabbitMqRole.Engine, scope.Options(), catalog, new FunctionRegistry(), new InMemoryRunStore());
+        await using var runtime = await scope.StartEngineAsync(catalog, new InMemoryRunStore());
 
         var lost = await runtime.Engine.RunAsync(workflows[0], null);
         var lostAgain = await runtime.Engine.RunAsync(workflows[0], null);
@@ -171,7 +169,7 @@ public sealed class EmitTests(BrokerFixture broker)
               - direct:
                   emit: { to: {{{plain}}}, event: { type: t, data: 2 } }
             """);
-        await using var runtime = await RabbitMqRuntime.StartAsync(RabbitMqRole.Engine, scope.Options(), catalog, new FunctionRegistry(), new InMemoryRunStore());
+        await using var runtime = await scope.StartEngineAsync(catalog, new InMemoryRunStore());
 
         Assert.Equal(RunStatus.Completed, (await runtime.Engine.RunAsync(workflows[0], null)).Status);
         await scope.DeleteExchangeAsync(exchange);

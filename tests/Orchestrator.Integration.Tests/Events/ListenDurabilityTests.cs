@@ -2,9 +2,7 @@ using System.Text.Json.Nodes;
 using Orchestrator.Core.History;
 using Orchestrator.Integration.Tests.Support;
 using Orchestrator.Stores.Sqlite;
-using Orchestrator.Transport.RabbitMq;
 using Orchestrator.Transport.RabbitMq.Publishing;
-using Orchestrator.Workers.Registry;
 
 namespace Orchestrator.Integration.Tests.Events;
 
@@ -26,7 +24,7 @@ public sealed class ListenDurabilityTests(BrokerFixture broker)
         var channel = scope.Queue("durable-payments");
         var (catalog, workflow) = Workflows.Parse(ListenTests.AwaitPayment(channel));
 
-        var first = await RabbitMqRuntime.StartAsync(RabbitMqRole.Engine, scope.Options(), catalog, new FunctionRegistry(), new SqliteRunStore(path), ownsStore: true);
+        var first = await scope.StartEngineAsync(catalog, new SqliteRunStore(path), ownsStore: true);
         var run = await first.Engine.StartAsync(workflow, new JsonObject { ["order_id"] = 5 });
         await Eventually.TrueAsync(() => first.Engine.Events!.Waiting == 1, "the run to listen");
 
@@ -41,7 +39,7 @@ public sealed class ListenDurabilityTests(BrokerFixture broker)
             Assert.Equal(RunStatus.Running, (await check.GetRunAsync(run.RunId, CancellationToken.None))!.Status);
         }
 
-        await using var second = await RabbitMqRuntime.StartAsync(RabbitMqRole.Engine, scope.Options(), catalog, new FunctionRegistry(), new SqliteRunStore(path), ownsStore: true);
+        await using var second = await scope.StartEngineAsync(catalog, new SqliteRunStore(path), ownsStore: true);
         await Eventually.TrueAsync(() => second.Engine.Events!.Waiting == 1, "the resumed run to listen again", Limit);
         await using (var publisher = await RabbitMqPublisher.ConnectAsync(scope.Address))
         {
@@ -65,7 +63,7 @@ public sealed class ListenDurabilityTests(BrokerFixture broker)
         var lease = TimeSpan.FromSeconds(2);
 
         var doomedStore = new SqliteRunStore(path, lease, owner: "engine-a");
-        var doomed = await RabbitMqRuntime.StartAsync(RabbitMqRole.Engine, scope.Options(), catalog, new FunctionRegistry(), doomedStore);
+        var doomed = await scope.StartEngineAsync(catalog, doomedStore);
         var run = await doomed.Engine.StartAsync(workflow, new JsonObject { ["order_id"] = 6 });
         await Eventually.TrueAsync(() => doomed.Engine.Events!.Waiting == 1, "the run to listen");
 
@@ -74,7 +72,7 @@ public sealed class ListenDurabilityTests(BrokerFixture broker)
         await doomedStore.DisposeAsync();
         var died = DateTimeOffset.UtcNow;
 
-        await using var survivor = await RabbitMqRuntime.StartAsync(RabbitMqRole.Engine, scope.Options(), catalog, new FunctionRegistry(), new SqliteRunStore(path, lease, owner: "engine-b"), ownsStore: true);
+        await using var survivor = await scope.StartEngineAsync(catalog, new SqliteRunStore(path, lease, owner: "engine-b"), ownsStore: true);
         await Eventually.TrueAsync(() => survivor.Engine.Events!.Waiting == 1, "the survivor to take the run up", Limit);
         var history = await survivor.Store.GetHistoryAsync(run.RunId, CancellationToken.None);
         var resumed = Assert.Single(history, e => e.Kind == HistoryEventKind.RunResumed);

@@ -31,7 +31,7 @@ public sealed class ListenTests(BrokerFixture broker)
         using var folder = new TempFolder();
         var channel = scope.Queue("payments");
         var (catalog, workflow) = Workflows.Parse(AwaitPayment(channel));
-        await using var runtime = await RabbitMqRuntime.StartAsync(RabbitMqRole.Engine, scope.Options(), catalog, new FunctionRegistry(), new SqliteRunStore(folder.File("runs.db")), ownsStore: true);
+        await using var runtime = await scope.StartEngineAsync(catalog, new SqliteRunStore(folder.File("runs.db")), ownsStore: true);
         var events = runtime.Engine.Events!;
 
         var first = await runtime.Engine.StartAsync(workflow, new JsonObject { ["order_id"] = 1 });
@@ -89,7 +89,7 @@ public sealed class ListenTests(BrokerFixture broker)
                   listen: { to: {{{channel}}} }
                   timeout: 1s
             """);
-        await using var runtime = await RabbitMqRuntime.StartAsync(RabbitMqRole.Engine, scope.Options(), catalog, new FunctionRegistry(), new SqliteRunStore(folder.File("runs.db")), ownsStore: true);
+        await using var runtime = await scope.StartEngineAsync(catalog, new SqliteRunStore(folder.File("runs.db")), ownsStore: true);
 
         var result = await runtime.Engine.RunAsync(workflow, null).WaitAsync(Limit);
 
@@ -106,7 +106,7 @@ public sealed class ListenTests(BrokerFixture broker)
         using var folder = new TempFolder();
         var channel = scope.Queue("garbled");
         var (catalog, workflow) = Workflows.Parse(AwaitPayment(channel));
-        await using var runtime = await RabbitMqRuntime.StartAsync(RabbitMqRole.Engine, scope.Options(), catalog, new FunctionRegistry(), new SqliteRunStore(folder.File("runs.db")), ownsStore: true);
+        await using var runtime = await scope.StartEngineAsync(catalog, new SqliteRunStore(folder.File("runs.db")), ownsStore: true);
         var run = await runtime.Engine.StartAsync(workflow, new JsonObject { ["order_id"] = 4 });
 
         await using (var publisher = await RabbitMqPublisher.ConnectAsync(scope.Address))
@@ -157,7 +157,7 @@ public sealed class ListenTests(BrokerFixture broker)
                   timeout: 30s
             """);
         var (checkout, fulfil) = (workflows[0], workflows[1]);
-        await using var runtime = await RabbitMqRuntime.StartAsync(RabbitMqRole.Engine, scope.Options(), catalog, new FunctionRegistry(), new SqliteRunStore(folder.File("runs.db")), ownsStore: true);
+        await using var runtime = await scope.StartEngineAsync(catalog, new SqliteRunStore(folder.File("runs.db")), ownsStore: true);
 
         var listener = await runtime.Engine.StartAsync(fulfil, new JsonObject { ["order_id"] = 7 });
         await Eventually.TrueAsync(() => runtime.Engine.Events!.Waiting == 1, "the listener to wait");

@@ -1,5 +1,8 @@
 using System.Text;
+using Orchestrator.Core.Definitions;
+using Orchestrator.Core.History;
 using Orchestrator.Transport.RabbitMq;
+using Orchestrator.Workers.Registry;
 using RabbitMQ.Client;
 
 namespace Orchestrator.Integration.Tests.Support;
@@ -26,6 +29,14 @@ internal sealed class BrokerScope : IAsyncDisposable
     public string Prefix { get; }
 
     public RabbitMqOptions Options(int concurrency = 64) => new() { Address = Address, Prefix = Prefix, DefaultConcurrency = concurrency, DrainTimeout = TimeSpan.FromSeconds(10) };
+
+    /// <summary>An engine alone (it hosts no functions) on this test's prefix, committing to <paramref name="store"/>.</summary>
+    public Task<RabbitMqRuntime> StartEngineAsync(WorkflowCatalog catalog, IRunStore store, bool ownsStore = false) =>
+        RabbitMqRuntime.StartAsync(RabbitMqRole.Engine, Options(), catalog, new FunctionRegistry(), store, ownsStore);
+
+    /// <summary>A worker alone (it runs no workflows) on this test's prefix, hosting <paramref name="functions"/>.</summary>
+    public Task<RabbitMqRuntime> StartWorkerAsync(WorkflowCatalog catalog, FunctionRegistry functions, int concurrency = 64) =>
+        RabbitMqRuntime.StartAsync(RabbitMqRole.Worker, Options(concurrency), catalog, functions, store: null);
 
     /// <summary>A queue name no other test uses; deleted (with its <c>.dead</c> queue) at the end.</summary>
     public string Queue(string name)

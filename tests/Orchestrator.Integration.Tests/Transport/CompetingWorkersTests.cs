@@ -1,7 +1,6 @@
 using System.Text.Json.Nodes;
 using Orchestrator.Core.History;
 using Orchestrator.Integration.Tests.Support;
-using Orchestrator.Transport.RabbitMq;
 using Orchestrator.Workers.Registry;
 
 namespace Orchestrator.Integration.Tests.Transport;
@@ -25,9 +24,9 @@ public sealed class CompetingWorkersTests(BrokerFixture broker)
         var second = new EchoFunction();
 
         // Prefetch 1 each, so the broker must hand invocations to both rather than queue them all at one.
-        await using var workerA = await RabbitMqRuntime.StartAsync(RabbitMqRole.Worker, scope.Options(concurrency: 1), catalog, new FunctionRegistry().AddFunction("work", first), store: null);
-        await using var workerB = await RabbitMqRuntime.StartAsync(RabbitMqRole.Worker, scope.Options(concurrency: 1), catalog, new FunctionRegistry().AddFunction("work", second), store: null);
-        await using var engine = await RabbitMqRuntime.StartAsync(RabbitMqRole.Engine, scope.Options(), catalog, new FunctionRegistry(), new InMemoryRunStore());
+        await using var workerA = await scope.StartWorkerAsync(catalog, new FunctionRegistry().AddFunction("work", first), concurrency: 1);
+        await using var workerB = await scope.StartWorkerAsync(catalog, new FunctionRegistry().AddFunction("work", second), concurrency: 1);
+        await using var engine = await scope.StartEngineAsync(catalog, new InMemoryRunStore());
 
         var results = await Task.WhenAll(Enumerable.Range(0, 60).Select(n => engine.Engine.RunAsync(workflow, new JsonObject { ["n"] = n })));
 
@@ -45,12 +44,12 @@ public sealed class CompetingWorkersTests(BrokerFixture broker)
         var (catalog, workflow) = Workflows.Parse(Yaml);
         var stuck = new GateFunction("never");
         var healthy = new EchoFunction();
-        var doomed = await RabbitMqRuntime.StartAsync(RabbitMqRole.Worker, scope.Options(), catalog, new FunctionRegistry().AddFunction("work", stuck), store: null);
-        await using var engine = await RabbitMqRuntime.StartAsync(RabbitMqRole.Engine, scope.Options(), catalog, new FunctionRegistry(), new InMemoryRunStore());
+        var doomed = await scope.StartWorkerAsync(catalog, new FunctionRegistry().AddFunction("work", stuck));
+        await using var engine = await scope.StartEngineAsync(catalog, new InMemoryRunStore());
 
         var run = engine.Engine.RunAsync(workflow, new JsonObject { ["n"] = 42 });
         await stuck.Started.Task.WaitAsync(TimeSpan.FromSeconds(30));
-        await using var survivor = await RabbitMqRuntime.StartAsync(RabbitMqRole.Worker, scope.Options(), catalog, new FunctionRegistry().AddFunction("work", healthy), store: null);
+        await using var survivor = await scope.StartWorkerAsync(catalog, new FunctionRegistry().AddFunction("work", healthy));
 
         // As a crash looks to the broker: the connection drops with the invocation unacknowledged.
         await doomed.KillAsync();
@@ -69,8 +68,8 @@ public sealed class CompetingWorkersTests(BrokerFixture broker)
         scope.Functions("work");
         var (catalog, workflow) = Workflows.Parse(Yaml);
         var gate = new GateFunction("finished");
-        var worker = await RabbitMqRuntime.StartAsync(RabbitMqRole.Worker, scope.Options(), catalog, new FunctionRegistry().AddFunction("work", gate), store: null);
-        await using var engine = await RabbitMqRuntime.StartAsync(RabbitMqRole.Engine, scope.Options(), catalog, new FunctionRegistry(), new InMemoryRunStore());
+        var worker = await scope.StartWorkerAsync(catalog, new FunctionRegistry().AddFunction("work", gate));
+        await using var engine = await scope.StartEngineAsync(catalog, new InMemoryRunStore());
 
         var run = engine.Engine.RunAsync(workflow, new JsonObject { ["n"] = 1 });
         await gate.Started.Task.WaitAsync(TimeSpan.FromSeconds(30));
@@ -91,8 +90,8 @@ public sealed class CompetingWorkersTests(BrokerFixture broker)
         scope.Functions("work");
         var (catalog, workflow) = Workflows.Parse(Yaml);
         var gate = new GateFunction("late");
-        await using var worker = await RabbitMqRuntime.StartAsync(RabbitMqRole.Worker, scope.Options(), catalog, new FunctionRegistry().AddFunction("work", gate), store: null);
-        var engine = await RabbitMqRuntime.StartAsync(RabbitMqRole.Engine, scope.Options(), catalog, new FunctionRegistry(), new InMemoryRunStore());
+        await using var worker = await scope.StartWorkerAsync(catalog, new FunctionRegistry().AddFunction("work", gate));
+        var engine = await scope.StartEngineAsync(catalog, new InMemoryRunStore());
 
         _ = engine.Engine.RunAsync(workflow, new JsonObject { ["n"] = 1 });
         await gate.Started.Task.WaitAsync(TimeSpan.FromSeconds(30));

@@ -24,8 +24,8 @@ public sealed class RoundTripTests(BrokerFixture broker)
               - third: { call: add-one, with: { value: "{{ second.value }}" } }
             """);
         var functions = new FunctionRegistry().AddFunction("add-one", new AddFunction(1)).AddFunction("add-ten", new AddFunction(10));
-        await using var worker = await RabbitMqRuntime.StartAsync(RabbitMqRole.Worker, scope.Options(), catalog, functions, store: null);
-        await using var engine = await RabbitMqRuntime.StartAsync(RabbitMqRole.Engine, scope.Options(), catalog, new FunctionRegistry(), new InMemoryRunStore());
+        await using var worker = await scope.StartWorkerAsync(catalog, functions);
+        await using var engine = await scope.StartEngineAsync(catalog, new InMemoryRunStore());
 
         var result = await engine.Engine.RunAsync(workflow, new JsonObject { ["value"] = 1 });
 
@@ -75,8 +75,8 @@ public sealed class RoundTripTests(BrokerFixture broker)
             """);
         var slow = new GateFunction("lazy");
         var functions = new FunctionRegistry().AddFunction("fast", new EchoFunction()).AddFunction("slow", slow);
-        await using var worker = await RabbitMqRuntime.StartAsync(RabbitMqRole.Worker, scope.Options(), catalog, functions, store: null);
-        await using var engine = await RabbitMqRuntime.StartAsync(RabbitMqRole.Engine, scope.Options(), catalog, new FunctionRegistry(), new InMemoryRunStore());
+        await using var worker = await scope.StartWorkerAsync(catalog, functions);
+        await using var engine = await scope.StartEngineAsync(catalog, new InMemoryRunStore());
 
         var result = await engine.Engine.RunAsync(workflow, new JsonObject());
 

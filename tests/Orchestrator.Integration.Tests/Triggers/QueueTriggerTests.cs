@@ -27,6 +27,10 @@ public sealed class QueueTriggerTests(BrokerFixture broker)
           - handle: { call: echo, with: { n: "{{ input.n }}" } }
         """;
 
+    /// <summary>An engine and a worker hosting <c>echo</c>, consuming the triggers of <paramref name="catalog"/>.</summary>
+    private static Task<RabbitMqRuntime> StartAsync(BrokerScope scope, WorkflowCatalog catalog, IRunStore store, RabbitMqOptions? options = null) =>
+        RabbitMqRuntime.StartAsync(RabbitMqRole.All, options ?? scope.Options(), catalog, new FunctionRegistry().AddFunction("echo", new EchoFunction()), store);
+
     [Fact]
     public async Task Trigger_1000MessagesOf50Malformed_950RunsAnd50DeadLettersWithReasons()
     {
@@ -35,7 +39,7 @@ public sealed class QueueTriggerTests(BrokerFixture broker)
         var queue = scope.Queue("orders");
         var (catalog, _) = Workflows.Parse(Yaml(queue));
         var store = new InMemoryRunStore();
-        await using var runtime = await RabbitMqRuntime.StartAsync(RabbitMqRole.All, scope.Options(), catalog, new FunctionRegistry().AddFunction("echo", new EchoFunction()), store);
+        await using var runtime = await StartAsync(scope, catalog, store);
         var statistics = runtime.Triggers[queue];
 
         await using (var publisher = await RabbitMqPublisher.ConnectAsync(scope.Address))
@@ -76,7 +80,7 @@ public sealed class QueueTriggerTests(BrokerFixture broker)
         var queue = scope.Queue("events");
         var (catalog, _) = Workflows.Parse(Yaml(queue));
         var store = new InMemoryRunStore();
-        await using var runtime = await RabbitMqRuntime.StartAsync(RabbitMqRole.All, scope.Options(), catalog, new FunctionRegistry().AddFunction("echo", new EchoFunction()), store);
+        await using var runtime = await StartAsync(scope, catalog, store);
 
         await using (var publisher = await RabbitMqPublisher.ConnectAsync(scope.Address))
         {
@@ -104,7 +108,7 @@ public sealed class QueueTriggerTests(BrokerFixture broker)
         var queue = scope.Queue("dedupe");
         var (catalog, _) = Workflows.Parse(Yaml(queue));
         var store = new InMemoryRunStore();
-        await using var runtime = await RabbitMqRuntime.StartAsync(RabbitMqRole.All, scope.Options(), catalog, new FunctionRegistry().AddFunction("echo", new EchoFunction()), store);
+        await using var runtime = await StartAsync(scope, catalog, store);
 
         await using (var publisher = await RabbitMqPublisher.ConnectAsync(scope.Address))
         {
@@ -128,7 +132,7 @@ public sealed class QueueTriggerTests(BrokerFixture broker)
         var (catalog, _) = Workflows.Parse(Yaml(queue));
         var store = new InMemoryRunStore();
         var options = scope.Options() with { TriggerOptions = (_, _) => new QueueTriggerOptions { Correlation = "{{ input.n }}", Prefetch = 4, Concurrency = 2 } };
-        await using var runtime = await RabbitMqRuntime.StartAsync(RabbitMqRole.All, options, catalog, new FunctionRegistry().AddFunction("echo", new EchoFunction()), store);
+        await using var runtime = await StartAsync(scope, catalog, store, options);
 
         await using (var publisher = await RabbitMqPublisher.ConnectAsync(scope.Address))
         {
@@ -151,7 +155,7 @@ public sealed class QueueTriggerTests(BrokerFixture broker)
         var queue = scope.Queue("flaky-store");
         var (catalog, _) = Workflows.Parse(Yaml(queue));
         var store = new FailingOnceStore(new InMemoryRunStore());
-        await using var runtime = await RabbitMqRuntime.StartAsync(RabbitMqRole.All, scope.Options(), catalog, new FunctionRegistry().AddFunction("echo", new EchoFunction()), store);
+        await using var runtime = await StartAsync(scope, catalog, store);
 
         await using (var publisher = await RabbitMqPublisher.ConnectAsync(scope.Address))
         {
@@ -174,7 +178,7 @@ public sealed class QueueTriggerTests(BrokerFixture broker)
         var (catalog, _) = Workflows.Parse(Yaml(queue));
         var store = new InMemoryRunStore();
         var options = scope.Options() with { TriggerOptions = (_, _) => new QueueTriggerOptions { Prefetch = 10, Concurrency = 5 } };
-        var runtime = await RabbitMqRuntime.StartAsync(RabbitMqRole.All, options, catalog, new FunctionRegistry().AddFunction("echo", new EchoFunction()), store);
+        var runtime = await StartAsync(scope, catalog, store, options);
         await using (var publisher = await RabbitMqPublisher.ConnectAsync(scope.Address))
         {
             await Task.WhenAll(Enumerable.Range(0, 300).Select(n => publisher.PublishJsonAsync(queue, new JsonObject { ["n"] = n })));

@@ -34,17 +34,7 @@ public abstract class QueuedSave : IValueTaskSource
         for (var i = 0; i < events.Count; i++)
         {
             var e = events[i];
-            if (!string.Equals(e.RunId, run.Id, StringComparison.Ordinal))
-            {
-                throw new ArgumentException($"Event {e.Sequence} belongs to run '{e.RunId}', not '{run.Id}'.", nameof(changes));
-            }
-
-            if (e.Sequence <= previous)
-            {
-                throw new ArgumentException($"Event sequences of run '{run.Id}' must increase ({previous} then {e.Sequence}).", nameof(changes));
-            }
-
-            previous = e.Sequence;
+            RunChanges.CheckEvent(changes, e, ref previous);
             _ = StoreEncoding.ToName(e.Kind); // rejects an undefined kind here, where the caller sees it
             eventData[i] = e.Data?.ToJsonString();
         }
