@@ -85,7 +85,9 @@ run_suite() {
   passed=$((passed + suite_passed)); failed=$((failed + suite_failed))
 }
 
-run_suite dotnet dotnet test "$root/Orchestrator.sln" -c Debug
+# A test host that stops making progress for 5 minutes is ended and the test it was running is named (once seen
+# under load, not reproduced since): the suite then fails in minutes instead of holding CI up.
+run_suite dotnet dotnet test "$root/Orchestrator.sln" -c Debug --blame-hang-timeout 5m --blame-hang-dump-type none
 run_suite adapters bash "$root/adapters/test.sh"
 run_suite deploy bash "$root/deploy/check.sh"
 rm -f "$log"
