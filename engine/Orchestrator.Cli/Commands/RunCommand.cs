@@ -78,9 +78,15 @@ internal static class RunCommand
             {
                 runtime = await RabbitMqRuntime.StartForRunAsync(broker, loaded.Catalog, functions, store, progress, cancellationToken).ConfigureAwait(false);
             }
-            catch (RabbitMQ.Client.Exceptions.BrokerUnreachableException)
+            catch (Exception ex)
             {
+                // Whatever stopped the start, the store is closed (its queued commits flushed) before the command ends.
                 await StorePath.CloseAsync(store).ConfigureAwait(false);
+                if (ex is not RabbitMQ.Client.Exceptions.BrokerUnreachableException)
+                {
+                    throw;
+                }
+
                 await stderr.WriteLineAsync($"orchestrator: no RabbitMQ answers at {RabbitMqAddress.Redact(broker)}").ConfigureAwait(false);
                 return ExitCodes.Failed;
             }

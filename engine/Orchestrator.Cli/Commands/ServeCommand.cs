@@ -89,13 +89,18 @@ internal static class ServeCommand
 
             runtime = await RabbitMqRuntime.StartAsync(role, options, loaded.Catalog, functions, store, ownsStore: true, cancellationToken: stop.Token).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is BrokerUnreachableException or ArgumentException or OperationCanceledException)
+        catch (Exception ex)
         {
+            // Whatever stopped the start, the store is closed (its queued commits flushed) before the command ends.
             await StorePath.CloseAsync(store).ConfigureAwait(false);
-
             if (ex is OperationCanceledException)
             {
                 return ExitCodes.Ok;
+            }
+
+            if (ex is not (BrokerUnreachableException or ArgumentException))
+            {
+                throw;
             }
 
             await stderr.WriteLineAsync($"orchestrator: cannot serve: {(ex is BrokerUnreachableException ? $"no RabbitMQ answers at {RabbitMqAddress.Redact(address)}" : ex.Message)}").ConfigureAwait(false);
