@@ -44,7 +44,7 @@ internal sealed partial class RunExecution
         }
 
         var hub = services.Events
-            ?? throw new WorkflowFailureException(new ErrorInfo(ErrorTypes.Configuration, "'listen' needs a run store that keeps an inbox (SQLite or in-memory)", null, Retryable: false), step.Path);
+            ?? throw new WorkflowFailureException(new ErrorInfo(ErrorTypes.Configuration, "'listen' needs a run store that keeps an inbox (SQLite, PostgreSQL or in-memory)", null, Retryable: false), step.Path);
         var expected = task.CorrelationKey is null ? null : EventMessages.KeyText(Evaluate(task.CorrelationValue!, step, cancellationToken));
 
         // The run is committed before it waits: from here on, an engine stop leaves it resumable.

@@ -81,7 +81,7 @@ internal sealed partial class RunExecution(RunJournal journal, EngineServices se
     {
         // A resumed run's attempt that started before keeps its first start: its timeout counts from there.
         var replayed = journal.Replay?.Peek(path, attempt);
-        using var timeout = task.Timeout is { } limit ? new CancellationTokenSource(Remaining(limit, replayed?.StartedAt, services.Time), services.Time) : null;
+        using var timeout = task.Timeout is { } limit ? LongTimers.CancelAfter(Remaining(limit, replayed?.StartedAt, services.Time), services.Time) : null;
         using var linked = timeout is null ? null : CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
         var token = linked?.Token ?? cancellationToken;
         var step = new StepContext(task, scope, path, attempt, replayed);
@@ -182,7 +182,7 @@ internal sealed partial class RunExecution(RunJournal journal, EngineServices se
     private async Task DurableDelayAsync(TimeSpan delay, CancellationToken cancellationToken)
     {
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, services.Suspension.Waits);
-        await Task.Delay(delay, services.Time, linked.Token).ConfigureAwait(false);
+        await LongTimers.DelayAsync(delay, services.Time, linked.Token).ConfigureAwait(false);
     }
 
     /// <summary>What is left of <paramref name="limit"/> for an attempt that first started at <paramref name="startedAt"/> (never zero: a spent limit still fires).</summary>

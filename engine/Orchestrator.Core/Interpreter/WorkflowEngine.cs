@@ -92,7 +92,7 @@ public sealed partial class WorkflowEngine : IDisposable
         var run = journal.Run;
 
         // The workflow's limit counts from the run's start, also across a resume.
-        using var deadline = workflow.Timeout is { } limit ? new CancellationTokenSource(RunExecution.Remaining(limit, run.StartedAt, services.Time), services.Time) : null;
+        using var deadline = workflow.Timeout is { } limit ? LongTimers.CancelAfter(RunExecution.Remaining(limit, run.StartedAt, services.Time), services.Time) : null;
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline?.Token ?? CancellationToken.None, services.Suspension.All);
         var token = linked.Token;
         try

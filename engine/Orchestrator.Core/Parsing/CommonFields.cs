@@ -13,7 +13,7 @@ internal sealed class CommonFields
         Map = map;
         Context = context;
         If = map["if"] is { } condition ? ValueReader.ReadCondition(condition, context, "if") : null;
-        Timeout = map["timeout"] is { } timeout ? ValueReader.ReadDuration(timeout, context, "timeout") : null;
+        Timeout = map["timeout"] is { } timeout ? ValueReader.ReadDuration(timeout, context, "timeout", allowZero: false) : null;
         Retry = map["retry"] is { } retry ? RetryReader.Read(retry, context) : null;
         Then = (map["then"] is { } then ? ValueReader.ReadFlowDirective(then, context, "then") : null) ?? FlowDirective.Continue;
     }

@@ -10,6 +10,7 @@ internal sealed class ParseContext(string file, Func<string, string?> readTempla
 {
     private readonly Dictionary<string, SourceLocation> _stepNames = new(StringComparer.Ordinal);
     private readonly List<(string Name, SourceLocation Location, string What)> _variables = [];
+    private readonly List<(string Step, string Target, SourceLocation Location, string Siblings)> _jumps = [];
 
     public string File { get; } = file;
 
@@ -28,8 +29,15 @@ internal sealed class ParseContext(string file, Func<string, string?> readTempla
     /// <summary>Remembers a loop or catch variable, checked against step names once the whole file is read.</summary>
     public void ClaimVariableName(string name, SourceLocation location, string what) => _variables.Add((name, location, what));
 
-    /// <summary>A variable named like a step would be overwritten by that step's result (or hide it).</summary>
-    public void CheckVariablesAgainstSteps()
+    /// <summary>Remembers a jump to a name that is not a sibling, reported once every step name of the file is known.</summary>
+    public void CheckJumpLater(string step, string target, SourceLocation location, string siblings) =>
+        _jumps.Add((step, target, location, siblings));
+
+    /// <summary>
+    /// The checks that need the whole file: a variable named like a step would be overwritten by that step's result
+    /// (or hide it); a jump names a step of another list, or no step at all.
+    /// </summary>
+    public void CheckAcrossSteps()
     {
         foreach (var (name, location, what) in _variables)
         {
@@ -37,6 +45,13 @@ internal sealed class ParseContext(string file, Func<string, string?> readTempla
             {
                 Error(location, $"'{what}' cannot be '{name}': a step has that name (at {step.Line}:{step.Column})");
             }
+        }
+
+        foreach (var (step, target, location, siblings) in _jumps)
+        {
+            Error(location, _stepNames.TryGetValue(target, out var elsewhere)
+                ? $"step '{step}' jumps to '{target}' (at {elsewhere.Line}:{elsewhere.Column}), which is not in its list: a jump may only name a sibling (steps in this list: {siblings}; or continue, exit, end)"
+                : $"step '{step}' jumps to unknown step '{target}' (steps in this list: {siblings}; or continue, exit, end)");
         }
     }
 

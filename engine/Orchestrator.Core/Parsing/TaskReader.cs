@@ -33,7 +33,7 @@ internal static partial class TaskReader
         var list = new TaskList(tasks);
         if (checkJumps)
         {
-            CheckJumps(list, context);
+            CheckJumps(list, DeclaredNames(sequence), context);
         }
 
         return list;
@@ -54,9 +54,9 @@ internal static partial class TaskReader
         {
             context.Error(location, $"step name '{name}' is not an identifier (letters, digits and _, not starting with a digit)");
         }
-        else if (TaskKeywords.Reserved.Contains(name, StringComparer.Ordinal))
+        else if (TaskKeywords.Refusal(name) is { } why)
         {
-            context.Error(location, $"step name '{name}' is reserved (it is already in scope in expressions)");
+            context.Error(location, $"step name '{name}' is reserved ({why})");
         }
         else
         {
@@ -111,22 +111,31 @@ internal static partial class TaskReader
         };
     }
 
-    /// <summary>A <c>then:</c> (or a switch case's) may only name a sibling in the same list.</summary>
-    private static void CheckJumps(TaskList list, ParseContext context)
+    /// <summary>
+    /// A <c>then:</c> (or a switch case's) may only name a sibling in the same list. A sibling that has errors of its
+    /// own still counts as one; whether a name that is no sibling is a step elsewhere is known once the file is read.
+    /// </summary>
+    private static void CheckJumps(TaskList list, IReadOnlyList<string> declared, ParseContext context)
     {
         foreach (var task in list.Tasks)
         {
             var targets = task is SwitchTask sw ? sw.Cases.Select(c => (c.Then, c.Location)) : [(task.Then, task.Location)];
             foreach (var (then, where) in targets)
             {
-                if (then.Kind == FlowDirectiveKind.GoTo && list.IndexOf(then.Target!) < 0)
+                if (then.Kind == FlowDirectiveKind.GoTo && !declared.Contains(then.Target!, StringComparer.Ordinal))
                 {
-                    var siblings = string.Join(", ", list.Tasks.Select(t => t.Name));
-                    context.Error(where, $"step '{task.Name}' jumps to unknown step '{then.Target}' (steps in this list: {siblings}; or continue, exit, end)");
+                    context.CheckJumpLater(task.Name, then.Target!, where, string.Join(", ", declared));
                 }
             }
         }
     }
+
+    /// <summary>The step names a list declares, also of steps that failed to parse.</summary>
+    private static List<string> DeclaredNames(YamlSequenceNode sequence) =>
+        [.. sequence.Children
+            .OfType<YamlMappingNode>()
+            .Where(m => m.Children.Count == 1 && m.Children[0].Key is YamlScalarNode { Value: not null })
+            .Select(m => ((YamlScalarNode)m.Children[0].Key).Value!)];
 
     public static bool IsIdentifier(string name) => Identifier().IsMatch(name);
 

@@ -54,15 +54,28 @@ internal static class ValueReader
             return null;
         }
 
+        if (TaskKeywords.Keywords.Contains(name, StringComparer.Ordinal))
+        {
+            context.Error(node, $"'{what}' cannot be '{name}': a Scriban keyword or a 'then' directive, which expressions could not name");
+            return null;
+        }
+
         context.ClaimVariableName(name, context.At(node), what);
         return name;
     }
 
-    public static TimeSpan? ReadDuration(YamlNode node, ParseContext context, string what)
+    /// <summary>A duration; <paramref name="allowZero"/> false for limits, where zero would fail every attempt at once.</summary>
+    public static TimeSpan? ReadDuration(YamlNode node, ParseContext context, string what, bool allowZero = true)
     {
         if (node is YamlScalarNode { Value: { } text } && DurationParser.TryParse(text, out var duration))
         {
-            return duration;
+            if (allowZero || duration > TimeSpan.Zero)
+            {
+                return duration;
+            }
+
+            context.Error(node, $"'{what}' must be more than zero, got '{text}'");
+            return null;
         }
 
         var shown = node is YamlScalarNode { Value: { } value } ? value : node.NodeType.ToString().ToLowerInvariant();

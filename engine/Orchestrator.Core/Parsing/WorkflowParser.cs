@@ -66,8 +66,12 @@ public static partial class WorkflowParser
         }
 
         var workflow = ReadWorkflow(YamlMap.Read(mapping, context), context);
-        context.CheckVariablesAgainstSteps();
-        return new ParseResult(context.Diagnostics.Count == 0 ? workflow : null, context.Diagnostics);
+        context.CheckAcrossSteps();
+
+        // In the order of the file, whichever check found them; a workflow with errors is still offered for the
+        // checks across files (unknown functions), so one run of validate reports everything.
+        var diagnostics = context.Diagnostics.OrderBy(d => d.Location.Line).ThenBy(d => d.Location.Column).ToList();
+        return new ParseResult(diagnostics.Count == 0 ? workflow : null, diagnostics) { Partial = workflow };
     }
 
     private static WorkflowDefinition? ReadWorkflow(YamlMap map, ParseContext context)
@@ -77,7 +81,7 @@ public static partial class WorkflowParser
         var (schemaText, schema) = map["input"] is { } input ? ReadInput(input, context) : (null, null);
         var secrets = map["secrets"] is { } s ? ValueReader.ReadStringList(s, context, "secrets") ?? [] : [];
         var triggers = map["on"] is { } on ? ReadTriggers(on, context) : [];
-        var timeout = map["timeout"] is { } t ? ValueReader.ReadDuration(t, context, "timeout") : null;
+        var timeout = map["timeout"] is { } t ? ValueReader.ReadDuration(t, context, "timeout", allowZero: false) : null;
         TaskList? steps = null;
         if (map["do"] is { } body)
         {

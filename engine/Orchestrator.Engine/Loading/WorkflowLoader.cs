@@ -26,12 +26,18 @@ public static class WorkflowLoader
         var diagnostics = new List<Diagnostic>();
         var catalog = new WorkflowCatalog();
         var loaded = new List<WorkflowDefinition>();
+        var partial = new List<WorkflowDefinition>();
         foreach (var file in paths.SelectMany(FindFiles).Select(Path.GetFullPath).Distinct(StringComparer.Ordinal))
         {
             var result = Parse(file);
             diagnostics.AddRange(result.Diagnostics);
             if (result.Workflow is not { } workflow)
             {
+                if (result.Partial is { } readable)
+                {
+                    partial.Add(readable);
+                }
+
                 continue;
             }
 
@@ -46,6 +52,12 @@ public static class WorkflowLoader
         }
 
         foreach (var workflow in loaded)
+        {
+            diagnostics.AddRange(WorkflowValidator.Validate(workflow, catalog, functionsFor(workflow)));
+        }
+
+        // A file with errors is not loaded, but its readable steps are still checked: validate reports every problem.
+        foreach (var workflow in partial)
         {
             diagnostics.AddRange(WorkflowValidator.Validate(workflow, catalog, functionsFor(workflow)));
         }

@@ -124,7 +124,8 @@ public sealed partial class InvalidWorkflowTests
                       key: "{{ message.data.order_id }}"
                       value: "{{ input.order_id }}"
             """,
-            "wf.yaml:8:11: error: unknown key 'value' in listen.correlate (allowed: key, equals)"
+            // Reported in file order: the missing 'equals' (at the mapping) before the unknown 'value'.
+            "wf.yaml:7:11: error: 'listen.correlate' is missing required key 'equals'"
         },
         {
             "listen.correlate.key without braces",

@@ -49,7 +49,7 @@ public sealed class WorkerHost(FunctionRegistry registry, TimeProvider time)
         }
 
         // The engine enforces step timeouts itself; the deadline here is the worker's own backstop.
-        using var deadline = command.Deadline is { } at ? new CancellationTokenSource(Max(at - time.GetUtcNow(), TimeSpan.Zero), time) : null;
+        using var deadline = command.Deadline is { } at ? LongTimers.CancelAfter(at - time.GetUtcNow(), time) : null;
         using var cts = deadline is null
             ? CancellationTokenSource.CreateLinkedTokenSource(cancellationToken)
             : CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
@@ -74,6 +74,4 @@ public sealed class WorkerHost(FunctionRegistry registry, TimeProvider time)
             await replies.FailedAsync(new FunctionFailed(command.InvocationId, command.RunId, outcome.Error!, outcome.Metrics, outcome.Logs), CancellationToken.None).ConfigureAwait(false);
         }
     }
-
-    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
 }

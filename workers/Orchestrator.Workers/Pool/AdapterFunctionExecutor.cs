@@ -24,7 +24,7 @@ internal sealed class AdapterFunctionExecutor(InstancePool pool, TimeProvider ti
         var now = time.GetUtcNow();
         var deadline = command.Deadline ?? now + manifest.Timeout;
         var budget = deadline - now;
-        using var timer = new CancellationTokenSource(budget > TimeSpan.Zero ? budget : TimeSpan.Zero, time);
+        using var timer = LongTimers.CancelAfter(budget, time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timer.Token);
         var started = Stopwatch.GetTimestamp();
 
