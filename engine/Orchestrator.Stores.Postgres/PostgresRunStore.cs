@@ -161,7 +161,7 @@ public sealed class PostgresRunStore : IRunStore, ISharedEventInbox, IRunLeases,
         await using var command = _dataSource.CreateCommand(InsertMessageSql);
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = channel });
         command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = StoreEncoding.ToTicks(receivedAt) });
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = message.ToJsonString() });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = StoreEncoding.ToText(message) });
         return (long)(await command.ExecuteScalarAsync(CancellationToken.None).ConfigureAwait(false))!;
     }
 

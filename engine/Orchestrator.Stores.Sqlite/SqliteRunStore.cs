@@ -153,7 +153,7 @@ public sealed class SqliteRunStore : IRunStore, IEventInbox, IRunLeases, IAsyncD
         cancellationToken.ThrowIfCancellationRequested();
 
         // Serialized here, on the caller's thread, like a save's JSON.
-        var text = message.ToJsonString();
+        var text = StoreEncoding.ToText(message);
         var at = StoreEncoding.ToTicks(receivedAt);
         return Enqueue(new PendingOperation<long>(writer => writer.AddMessage(channel, at, text)));
     }

@@ -29,7 +29,7 @@ internal static class PublishCommand
         {
             try
             {
-                json = JsonNode.Parse(text);
+                json = JsonNode.Parse(text, null, Orchestrator.Contracts.JsonLimits.DocumentOptions);
             }
             catch (JsonException ex)
             {

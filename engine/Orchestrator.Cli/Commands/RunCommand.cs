@@ -8,6 +8,7 @@ using Orchestrator.Engine.Services;
 using Orchestrator.Core.Interpreter;
 using Orchestrator.Transport.RabbitMq;
 using Orchestrator.Workers.Registry;
+using Orchestrator.Contracts;
 
 namespace Orchestrator.Cli.Commands;
 
@@ -15,7 +16,8 @@ namespace Orchestrator.Cli.Commands;
 internal static class RunCommand
 {
     // Relaxed escaping: a terminal shows quotes and accents as they are, not as \u0027.
-    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    // The engine's depth limit: System.Text.Json's default of 64 would crash printing a deeper output.
+    private static readonly JsonSerializerOptions Indented = JsonLimits.WithDepth(new() { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
 
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
     {
@@ -157,7 +159,8 @@ internal static class RunCommand
 
         try
         {
-            return JsonNode.Parse(text);
+            // Parsed with room above the limit, so that a too-deep input fails its run with a validation error.
+            return JsonNode.Parse(text, null, JsonLimits.DocumentOptions);
         }
         catch (JsonException ex)
         {

@@ -116,7 +116,7 @@ public sealed class CompiledExpression
     public JsonNode? Evaluate(ExpressionScope scope, CancellationToken cancellationToken) =>
         _path is not null && _path.TryEvaluate(scope, Text, out var value)
             ? value?.DeepClone()
-            : JsonScriban.FromScriban(EvaluateRaw(scope, cancellationToken));
+            : JsonScriban.FromScriban(EvaluateRaw(scope, cancellationToken), Text);
 
     /// <summary>Evaluates to a truth value with Scriban's rules (null and false are false).</summary>
     public bool EvaluateCondition(ExpressionScope scope, CancellationToken cancellationToken)

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Numerics;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Orchestrator.Contracts;
 using Scriban.Runtime;
 
 namespace Orchestrator.Core.Expressions;
@@ -69,14 +70,27 @@ internal static class JsonScriban
         }
     }
 
-    public static JsonNode? FromScriban(object? value)
+    /// <summary>The JSON of a script's value.</summary>
+    /// <exception cref="ExpressionException">The value nests deeper than <see cref="JsonLimits.MaxDepth"/> (or refers to itself).</exception>
+    public static JsonNode? FromScriban(object? value, string expression) => FromScriban(value, expression, 0);
+
+    // depth counts the containers around value, so conversion stops at the limit: a value built in a loop (or one
+    // that contains itself) fails its step instead of overflowing the stack or producing JSON no store can read.
+    private static JsonNode? FromScriban(object? value, string expression, int depth)
     {
+        if (depth >= JsonLimits.MaxDepth && value is ScriptArray or IScriptObject or IDictionary or (IEnumerable and not string))
+        {
+            throw new ExpressionException(expression, JsonLimits.TooDeepMessage("the value"));
+        }
+
         switch (value)
         {
             case null:
                 return null;
             case JsonNode node:
-                return node.DeepClone();
+                return JsonLimits.Depth(node, JsonLimits.MaxDepth - depth) + depth > JsonLimits.MaxDepth
+                    ? throw new ExpressionException(expression, JsonLimits.TooDeepMessage("the value"))
+                    : node.DeepClone();
             case string s:
                 return JsonValue.Create(s);
             case bool b:
@@ -98,13 +112,13 @@ internal static class JsonScriban
             case DateTimeOffset dto:
                 return JsonValue.Create(dto.ToString("O", CultureInfo.InvariantCulture));
             case ScriptArray scriptArray:
-                return new JsonArray([.. scriptArray.Select(FromScriban)]);
+                return new JsonArray([.. scriptArray.Select(item => FromScriban(item, expression, depth + 1))]);
             case IScriptObject script:
                 var obj = new JsonObject();
                 foreach (var member in script.GetMembers())
                 {
                     script.TryGetValue(null, default, member, out var memberValue);
-                    obj[member] = FromScriban(memberValue);
+                    obj[member] = FromScriban(memberValue, expression, depth + 1);
                 }
 
                 return obj;
@@ -112,7 +126,7 @@ internal static class JsonScriban
                 var map = new JsonObject();
                 foreach (DictionaryEntry entry in dictionary)
                 {
-                    map[Convert.ToString(entry.Key, CultureInfo.InvariantCulture) ?? ""] = FromScriban(entry.Value);
+                    map[Convert.ToString(entry.Key, CultureInfo.InvariantCulture) ?? ""] = FromScriban(entry.Value, expression, depth + 1);
                 }
 
                 return map;
@@ -120,7 +134,7 @@ internal static class JsonScriban
                 var array = new JsonArray();
                 foreach (var item in sequence)
                 {
-                    array.Add(FromScriban(item));
+                    array.Add(FromScriban(item, expression, depth + 1));
                 }
 
                 return array;

@@ -45,6 +45,14 @@ internal sealed partial class RunExecution
         await journal.FlushAsync(cancellationToken).ConfigureAwait(false);
         var command = new InvokeFunction(invocationId, runId, step.Path, step.Attempt, call.Function, payload, deadline);
         var reply = await services.Broker.InvokeAsync(command, cancellationToken).ConfigureAwait(false);
+        if (reply.Completed is { } deep && JsonLimits.IsTooDeep(deep.Output))
+        {
+            // Whatever the worker's JSON library allowed, the engine keeps only what every store can read back.
+            var error = new ErrorInfo(ErrorTypes.Serialization, JsonLimits.TooDeepMessage($"the output of function '{call.Function}'"), null, Retryable: false);
+            journal.Record(HistoryEventKind.StepFailed, step.Path, step.Attempt, new JsonObject { ["error"] = ToJson(error), ["metrics"] = Metrics(deep.Metrics) });
+            throw new WorkflowFailureException(error, step.Path);
+        }
+
         if (reply.Completed is { } completed)
         {
             var data = new JsonObject { ["output"] = completed.Output?.DeepClone(), ["metrics"] = Metrics(completed.Metrics) };

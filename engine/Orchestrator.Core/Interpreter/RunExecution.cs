@@ -197,8 +197,16 @@ internal sealed partial class RunExecution(RunJournal journal, EngineServices se
         return left > TimeSpan.Zero ? left : TimeSpan.FromTicks(1);
     }
 
-    private static JsonNode? Evaluate(ValueTemplate template, StepContext step, CancellationToken cancellationToken) =>
-        Guard(() => template.Evaluate(step.Scope, cancellationToken), step.Path);
+    private static JsonNode? Evaluate(ValueTemplate template, StepContext step, CancellationToken cancellationToken)
+    {
+        var value = Guard(() => template.Evaluate(step.Scope, cancellationToken), step.Path);
+
+        // Expressions stop at the limit themselves; this catches a value assembled from several of them, or a
+        // literal written that deep, before the store is asked to keep it.
+        return JsonLimits.IsTooDeep(value)
+            ? throw new WorkflowFailureException(new ErrorInfo(ErrorTypes.Expression, JsonLimits.TooDeepMessage($"the value of step '{step.Path}'"), null, Retryable: false), step.Path)
+            : value;
+    }
 
     /// <summary>Runs an expression evaluation, turning a script error into a typed, non-retryable failure.</summary>
     private static T Guard<T>(Func<T> evaluate, string path)

@@ -14,12 +14,17 @@ internal static class RunInputs
 {
     public static void Validate(WorkflowDefinition workflow, JsonNode? input, string? step)
     {
+        if (CheckDepth(input) is { } tooDeep)
+        {
+            throw new WorkflowFailureException(tooDeep, step);
+        }
+
         if (workflow.InputSchema is not { } schema)
         {
             return;
         }
 
-        var result = schema.Evaluate(JsonSerializer.SerializeToElement(input), new EvaluationOptions { OutputFormat = OutputFormat.List });
+        var result = schema.Evaluate(JsonSerializer.SerializeToElement(input, JsonLimits.SerializerOptions), new EvaluationOptions { OutputFormat = OutputFormat.List });
         if (result.IsValid)
         {
             return;
@@ -37,6 +42,10 @@ internal static class RunInputs
 
         static string Where(string pointer) => pointer.Length == 0 ? "input" : "input" + pointer.Replace('/', '.');
     }
+
+    /// <summary>The <see cref="ErrorTypes.Validation"/> error of an input nested deeper than <see cref="JsonLimits.MaxDepth"/>; else null.</summary>
+    public static ErrorInfo? CheckDepth(JsonNode? input) =>
+        JsonLimits.IsTooDeep(input) ? new ErrorInfo(ErrorTypes.Validation, JsonLimits.TooDeepMessage("the input"), null, Retryable: false) : null;
 
     public static ExpressionScope CreateRootScope(WorkflowDefinition workflow, JsonNode? input, RunRecord run, Func<string, string?> readSecret, string? step)
     {

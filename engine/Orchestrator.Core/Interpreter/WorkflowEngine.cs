@@ -78,16 +78,20 @@ public sealed partial class WorkflowEngine : IDisposable
     {
         ArgumentNullException.ThrowIfNull(workflow);
         var time = services.Time;
-        var run = new RunRecord(runId ?? NewRunId(time), workflow.Name, workflow.Version, RunStatus.Running, time.GetUtcNow(), null, input?.DeepClone(), null, null);
+
+        // An input too deep for any store to read back is left out of the run; the run then fails its validation.
+        var rejected = RunInputs.CheckDepth(input);
+        var kept = rejected is null ? input : null;
+        var run = new RunRecord(runId ?? NewRunId(time), workflow.Name, workflow.Version, RunStatus.Running, time.GetUtcNow(), null, kept?.DeepClone(), null, null);
         var journal = new RunJournal(run, services.Store, time, services.Observer);
-        journal.Record(HistoryEventKind.RunStarted, null, 0, new JsonObject { ["input"] = input?.DeepClone() });
-        return DriveAsync(workflow, journal, services, cancellationToken);
+        journal.Record(HistoryEventKind.RunStarted, null, 0, new JsonObject { ["input"] = kept?.DeepClone() });
+        return DriveAsync(workflow, journal, services, cancellationToken, rejected);
     }
 
     private static string NewRunId(TimeProvider time) => Guid.CreateVersion7(time.GetUtcNow()).ToString("N");
 
     /// <summary>Executes a run from its start (a resumed one replays its history first) until it ends or is suspended.</summary>
-    private async Task<RunResult> DriveAsync(WorkflowDefinition workflow, RunJournal journal, EngineServices services, CancellationToken cancellationToken)
+    private async Task<RunResult> DriveAsync(WorkflowDefinition workflow, RunJournal journal, EngineServices services, CancellationToken cancellationToken, ErrorInfo? rejectedInput = null)
     {
         var run = journal.Run;
 
@@ -97,6 +101,11 @@ public sealed partial class WorkflowEngine : IDisposable
         var token = linked.Token;
         try
         {
+            if (rejectedInput is not null)
+            {
+                throw new WorkflowFailureException(rejectedInput, null);
+            }
+
             RunInputs.Validate(workflow, run.Input, null);
             var scope = RunInputs.CreateRootScope(workflow, run.Input, run, services.Secrets, null);
             var outcome = await new RunExecution(journal, services).ExecuteListAsync(workflow.Do, scope, "", token).ConfigureAwait(false);

@@ -27,7 +27,8 @@ public static class RunReportWriter
 
     // Relaxed escaping keeps non-ASCII text readable (é, not \u00E9); control characters are still escaped,
     // so JSON can never move the cursor or recolour the terminal.
-    private static readonly JsonSerializerOptions CompactJson = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    // With the engine's depth limit, so that any stored value prints (the default 64 crashed on deeper ones).
+    private static readonly JsonSerializerOptions CompactJson = JsonLimits.WithDepth(new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
 
     /// <summary>Writes a table of runs: id, workflow@version, status, start (UTC, to the second), duration.</summary>
     /// <param name="writer">Where to write.</param>

@@ -5,6 +5,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using CloudNative.CloudEvents;
 using CloudNative.CloudEvents.SystemTextJson;
+using Orchestrator.Contracts;
 using RabbitMQ.Client;
 
 namespace Orchestrator.Transport.RabbitMq.Triggers;
@@ -20,10 +21,24 @@ internal static class TriggerMessageParser
     private const string StructuredContentType = "application/cloudevents+json";
     private const string BatchContentType = "application/cloudevents-batch+json";
     private static readonly string[] AttributePrefixes = ["ce-", "ce_", "cloudEvents:", "cloudEvents_"];
-    private static readonly JsonEventFormatter Formatter = new();
+    // The engine's depth limit rather than System.Text.Json's 64, like every other reader of values.
+    private static readonly JsonEventFormatter Formatter = new(JsonLimits.SerializerOptions, JsonLimits.DocumentOptions);
 
     /// <summary>Reads a message; null with <paramref name="problem"/> set when it cannot start a run.</summary>
     public static TriggerMessage? TryParse(ReadOnlyMemory<byte> body, IReadOnlyBasicProperties properties, out string? problem)
+    {
+        var message = TryParseAny(body, properties, out problem);
+        if (message is not null && JsonLimits.IsTooDeep(message.Input))
+        {
+            // Turned away here, like a body that is not JSON: a run or a listen step could not keep it.
+            problem = JsonLimits.TooDeepMessage("the message's data");
+            return null;
+        }
+
+        return message;
+    }
+
+    private static TriggerMessage? TryParseAny(ReadOnlyMemory<byte> body, IReadOnlyBasicProperties properties, out string? problem)
     {
         ArgumentNullException.ThrowIfNull(properties);
         var headers = ReadHeaders(properties.Headers);
@@ -48,7 +63,7 @@ internal static class TriggerMessageParser
             }
 
             problem = null;
-            return new TriggerMessage(JsonNode.Parse(body.Span), null, properties.MessageId, headers);
+            return new TriggerMessage(JsonNode.Parse(body.Span, null, JsonLimits.DocumentOptions), null, properties.MessageId, headers);
         }
         catch (JsonException ex)
         {
@@ -95,7 +110,7 @@ internal static class TriggerMessageParser
                 input = null;
                 break;
             case JsonElement element:
-                input = JsonSerializer.SerializeToNode(element);
+                input = JsonSerializer.SerializeToNode(element, JsonLimits.SerializerOptions);
                 break;
             case string text:
                 // Text data (datacontenttype text/*) starts the run with a JSON string.

@@ -9,7 +9,8 @@ namespace Orchestrator.Transport.RabbitMq.Wire;
 /// they are (a <see cref="System.Text.Json.Nodes.JsonNode"/> serialises as itself, not as an object of its properties).
 /// Generated rather than reflected so the hot path pays no metadata cost.
 /// </summary>
-[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+// MaxDepth: payloads and outputs up to JsonLimits.MaxDepth travel inside these messages (64 by default).
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull, MaxDepth = JsonLimits.MaxDocumentDepth)]
 [JsonSerializable(typeof(InvokeFunction))]
 [JsonSerializable(typeof(FunctionCompleted))]
 [JsonSerializable(typeof(FunctionFailed))]

@@ -33,8 +33,7 @@ internal sealed class DotNetFunctionExecutor<TInput, TOutput>(string name, IFunc
         try
         {
             var output = await function.InvokeAsync(input, context, cancellationToken).ConfigureAwait(false);
-            var node = JsonSerializer.SerializeToNode(output, FunctionJson.Options);
-            return new InvocationOutcome(node, null, Metrics(), context.Logs);
+            return Serialize(output);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -49,6 +48,19 @@ internal sealed class DotNetFunctionExecutor<TInput, TOutput>(string name, IFunc
 #pragma warning restore CA1031
         {
             return Fail(new ErrorInfo(ex.GetType().Name, ex.Message, ex.StackTrace));
+        }
+
+        InvocationOutcome Serialize(TOutput output)
+        {
+            try
+            {
+                return new InvocationOutcome(JsonSerializer.SerializeToNode(output, FunctionJson.Options), null, Metrics(), context.Logs);
+            }
+            catch (JsonException ex)
+            {
+                // E.g. nested deeper than the options allow: the function ran, its result cannot be a step's value.
+                return Fail(new ErrorInfo(ErrorTypes.Serialization, $"the output of function '{name}' cannot be serialised: {ex.Message}", null, Retryable: false));
+            }
         }
 
         InvocationMetrics Metrics() => new(false, 0, Stopwatch.GetElapsedTime(started).TotalMilliseconds, InstanceId);

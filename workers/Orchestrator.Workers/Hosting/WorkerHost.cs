@@ -65,6 +65,14 @@ public sealed class WorkerHost(FunctionRegistry registry, TimeProvider time)
             _running.TryRemove(command.InvocationId, out _);
         }
 
+        if (outcome.Succeeded && JsonLimits.IsTooDeep(outcome.Output))
+        {
+            // Checked here, for every kind of function, so that no transport is asked to carry a value the engine
+            // would refuse; the step fails as a serialization error rather than as a lost reply.
+            var error = new ErrorInfo(ErrorTypes.Serialization, JsonLimits.TooDeepMessage($"the output of function '{command.Function}'"), null, Retryable: false);
+            outcome = outcome with { Output = null, Error = error };
+        }
+
         if (outcome.Succeeded)
         {
             await replies.CompletedAsync(new FunctionCompleted(command.InvocationId, command.RunId, outcome.Output, outcome.Metrics, outcome.Logs), CancellationToken.None).ConfigureAwait(false);

@@ -36,7 +36,7 @@ public abstract class QueuedSave : IValueTaskSource
             var e = events[i];
             RunChanges.CheckEvent(changes, e, ref previous);
             _ = StoreEncoding.ToName(e.Kind); // rejects an undefined kind here, where the caller sees it
-            eventData[i] = e.Data?.ToJsonString();
+            eventData[i] = e.Data is null ? null : StoreEncoding.ToText(e.Data);
         }
 
         Run = run;
@@ -45,9 +45,9 @@ public abstract class QueuedSave : IValueTaskSource
 
         // Copied, like the JSON: what is deleted is what the caller passed, whatever it does with its list later.
         Consumed = changes.Consumed is { Count: > 0 } ids ? [.. ids] : [];
-        Input = run.Input?.ToJsonString();
-        Output = run.Output?.ToJsonString();
-        Error = run.Error?.ToJsonString();
+        Input = run.Input is null ? null : StoreEncoding.ToText(run.Input);
+        Output = run.Output is null ? null : StoreEncoding.ToText(run.Output);
+        Error = run.Error is null ? null : StoreEncoding.ToText(run.Error);
     }
 
     public RunRecord Run { get; }

@@ -1,5 +1,7 @@
 using System.Collections.Frozen;
+using System.Text.Json;
 using System.Text.Json.Nodes;
+using Orchestrator.Contracts;
 using Orchestrator.Core.Events;
 
 namespace Orchestrator.Core.History.Persistence;
@@ -96,9 +98,41 @@ public static class StoreEncoding
     /// <summary>A message from the columns of its <c>inbox</c> row.</summary>
     /// <exception cref="InvalidDataException">The message is not a JSON object.</exception>
     public static InboxMessage ToMessage(long id, string channel, long receivedAt, string message, string? claimedBy = null) =>
-        JsonNode.Parse(message) is JsonObject json
+        JsonNode.Parse(message, null, JsonLimits.DocumentOptions) is JsonObject json
             ? new InboxMessage(id, channel, json, FromTicks(receivedAt), claimedBy)
             : throw new InvalidDataException($"Inbox message {id} in the run store is not a JSON object.");
 
-    private static JsonNode? ParseJson(string? text) => text is null ? null : JsonNode.Parse(text);
+    /// <summary>The JSON text a column holds; a placeholder string when it cannot be parsed.</summary>
+    /// <remarks>
+    /// Tolerant so that one bad row (nested deeper than <see cref="JsonLimits.MaxDocumentDepth"/>, which versions before
+    /// the limit could write, or damaged) does not stop listing runs or showing the rest of a run.
+    /// </remarks>
+    public static JsonNode? ParseJson(string? text)
+    {
+        if (text is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            return JsonNode.Parse(text, null, JsonLimits.DocumentOptions);
+        }
+        catch (JsonException ex)
+        {
+            return JsonValue.Create($"{UnreadablePrefix}{ex.Message})");
+        }
+    }
+
+    /// <summary>How the placeholder for an unreadable JSON column starts.</summary>
+    public const string UnreadablePrefix = "(unreadable JSON in the run store: ";
+
+    /// <summary>JSON text for a column, with the same depth limit <see cref="ParseJson"/> reads with.</summary>
+    /// <exception cref="InvalidOperationException">Nested deeper than <see cref="JsonLimits.MaxDocumentDepth"/>: refused
+    /// rather than stored unreadable (the engine checks values against <see cref="JsonLimits.MaxDepth"/> before this).</exception>
+    public static string ToText(JsonNode node)
+    {
+        ArgumentNullException.ThrowIfNull(node);
+        return node.ToJsonString(JsonLimits.SerializerOptions);
+    }
 }

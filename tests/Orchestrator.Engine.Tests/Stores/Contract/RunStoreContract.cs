@@ -5,7 +5,7 @@ using Orchestrator.Core.History;
 namespace Orchestrator.Tests.Stores;
 
 /// <summary>What every durable <see cref="IRunStore"/> must do, whatever the database under it.</summary>
-public abstract class RunStoreContract<TStore, TDatabase> : StoreTest<TStore, TDatabase>
+public abstract partial class RunStoreContract<TStore, TDatabase> : StoreTest<TStore, TDatabase>
     where TStore : IRunStore, IEventInbox, IRunLeases, IAsyncDisposable
     where TDatabase : IStoreUnderTest<TStore>, new()
 {
