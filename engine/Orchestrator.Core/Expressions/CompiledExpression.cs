@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 using Scriban;
 using Scriban.Parsing;
 using Scriban.Syntax;
@@ -113,10 +114,19 @@ public sealed class CompiledExpression
     }
 
     /// <summary>Evaluates to JSON: the script's value when typed, else the rendered text.</summary>
-    public JsonNode? Evaluate(ExpressionScope scope, CancellationToken cancellationToken) =>
-        _path is not null && _path.TryEvaluate(scope, Text, out var value)
-            ? value?.DeepClone()
-            : JsonScriban.FromScriban(EvaluateRaw(scope, cancellationToken));
+    /// <exception cref="ExpressionException">The script failed or broke a sandbox limit.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    public JsonNode? Evaluate(ExpressionScope scope, CancellationToken cancellationToken)
+    {
+        if (_path is not null && _path.TryEvaluate(scope, Text, out var value))
+        {
+            // The same limit as a value Scriban computes, so a plain path and e.g. "path ?? x" agree.
+            JsonScriban.CheckNesting(value, Text);
+            return value?.DeepClone();
+        }
+
+        return JsonScriban.FromScriban(EvaluateRaw(scope, cancellationToken), Text);
+    }
 
     /// <summary>Evaluates to a truth value with Scriban's rules (null and false are false).</summary>
     public bool EvaluateCondition(ExpressionScope scope, CancellationToken cancellationToken)
@@ -151,13 +161,25 @@ public sealed class CompiledExpression
         {
             return _typed ? _template.Evaluate(context) : _template.Render(context);
         }
+        catch (Exception ex) when (IsCancellation(ex) && cancellationToken.IsCancellationRequested)
+        {
+            // The run or step was cancelled (run cancel, step timeout, suspension): not the expression's fault.
+            throw new OperationCanceledException("the evaluation was cancelled", ex, cancellationToken);
+        }
+        catch (Exception ex) when ((IsCancellation(ex) && limit.IsCancellationRequested) || IsRegexTimeout(ex))
+        {
+            throw new ExpressionException(Text, ScribanSandbox.TimeLimitMessage, ex);
+        }
         catch (ScriptRuntimeException ex)
         {
             throw new ExpressionException(Text, ex.OriginalMessage ?? ex.Message, ex);
         }
-        catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
-        {
-            throw new ExpressionException(Text, $"took longer than {ScribanSandbox.TimeLimit.TotalSeconds:0}s", ex);
-        }
     }
+
+    /// <summary>Scriban reports a cancelled token as a <see cref="ScriptAbortException"/>; .NET code as an <see cref="OperationCanceledException"/>.</summary>
+    private static bool IsCancellation(Exception ex) => ex is ScriptAbortException or OperationCanceledException;
+
+    /// <summary>A regex function ran past <see cref="TemplateContext.RegexTimeOut"/> (Scriban wraps the .NET exception).</summary>
+    private static bool IsRegexTimeout(Exception ex) =>
+        ex is RegexMatchTimeoutException || ex.InnerException is RegexMatchTimeoutException;
 }

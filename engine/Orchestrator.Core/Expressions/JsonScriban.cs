@@ -69,13 +69,57 @@ internal static class JsonScriban
         }
     }
 
-    public static JsonNode? FromScriban(object? value)
+    /// <summary>Converts a script's value to JSON.</summary>
+    /// <param name="value">What the script evaluated to.</param>
+    /// <param name="expression">The expression's text, for the error.</param>
+    /// <exception cref="ExpressionException">The value nests objects and arrays deeper than the sandbox allows
+    /// (a value that contains itself is infinitely deep).</exception>
+    public static JsonNode? FromScriban(object? value, string expression) => FromScriban(value, expression, 0);
+
+    /// <summary>Fails like <see cref="FromScriban(object?, string)"/> when JSON is nested deeper than the sandbox allows.</summary>
+    /// <exception cref="ExpressionException">The value is nested too deeply.</exception>
+    public static void CheckNesting(JsonNode? node, string expression) => CheckNesting(node, expression, 0);
+
+    private static void CheckNesting(JsonNode? node, string expression, int depth)
+    {
+        switch (node)
+        {
+            case JsonObject obj:
+                Enter(expression, ref depth);
+                foreach (var (_, member) in obj)
+                {
+                    CheckNesting(member, expression, depth);
+                }
+
+                break;
+            case JsonArray array:
+                Enter(expression, ref depth);
+                foreach (var item in array)
+                {
+                    CheckNesting(item, expression, depth);
+                }
+
+                break;
+        }
+    }
+
+    /// <summary>Counts one more level of objects or arrays.</summary>
+    private static void Enter(string expression, ref int depth)
+    {
+        if (++depth > ScribanSandbox.NestingLimit)
+        {
+            throw new ExpressionException(expression, ScribanSandbox.NestingLimitMessage);
+        }
+    }
+
+    private static JsonNode? FromScriban(object? value, string expression, int depth)
     {
         switch (value)
         {
             case null:
                 return null;
             case JsonNode node:
+                CheckNesting(node, expression, depth);
                 return node.DeepClone();
             case string s:
                 return JsonValue.Create(s);
@@ -98,29 +142,39 @@ internal static class JsonScriban
             case DateTimeOffset dto:
                 return JsonValue.Create(dto.ToString("O", CultureInfo.InvariantCulture));
             case ScriptArray scriptArray:
-                return new JsonArray([.. scriptArray.Select(FromScriban)]);
+                Enter(expression, ref depth);
+                var items = new JsonArray();
+                foreach (var item in scriptArray)
+                {
+                    items.Add(FromScriban(item, expression, depth));
+                }
+
+                return items;
             case IScriptObject script:
+                Enter(expression, ref depth);
                 var obj = new JsonObject();
                 foreach (var member in script.GetMembers())
                 {
                     script.TryGetValue(null, default, member, out var memberValue);
-                    obj[member] = FromScriban(memberValue);
+                    obj[member] = FromScriban(memberValue, expression, depth);
                 }
 
                 return obj;
             case IDictionary dictionary:
+                Enter(expression, ref depth);
                 var map = new JsonObject();
                 foreach (DictionaryEntry entry in dictionary)
                 {
-                    map[Convert.ToString(entry.Key, CultureInfo.InvariantCulture) ?? ""] = FromScriban(entry.Value);
+                    map[Convert.ToString(entry.Key, CultureInfo.InvariantCulture) ?? ""] = FromScriban(entry.Value, expression, depth);
                 }
 
                 return map;
             case IEnumerable sequence:
+                Enter(expression, ref depth);
                 var array = new JsonArray();
                 foreach (var item in sequence)
                 {
-                    array.Add(FromScriban(item));
+                    array.Add(FromScriban(item, expression, depth));
                 }
 
                 return array;
