@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 using Scriban;
 using Scriban.Parsing;
 using Scriban.Syntax;
@@ -151,13 +152,25 @@ public sealed class CompiledExpression
         {
             return _typed ? _template.Evaluate(context) : _template.Render(context);
         }
+        catch (Exception ex) when (IsCancellation(ex) && cancellationToken.IsCancellationRequested)
+        {
+            // The run or step was cancelled (run cancel, step timeout, suspension): not the expression's fault.
+            throw new OperationCanceledException("the evaluation was cancelled", ex, cancellationToken);
+        }
+        catch (Exception ex) when ((IsCancellation(ex) && limit.IsCancellationRequested) || IsRegexTimeout(ex))
+        {
+            throw new ExpressionException(Text, ScribanSandbox.TimeLimitMessage, ex);
+        }
         catch (ScriptRuntimeException ex)
         {
             throw new ExpressionException(Text, ex.OriginalMessage ?? ex.Message, ex);
         }
-        catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
-        {
-            throw new ExpressionException(Text, $"took longer than {ScribanSandbox.TimeLimit.TotalSeconds:0}s", ex);
-        }
     }
+
+    /// <summary>Scriban reports a cancelled token as a <see cref="ScriptAbortException"/>; .NET code as an <see cref="OperationCanceledException"/>.</summary>
+    private static bool IsCancellation(Exception ex) => ex is ScriptAbortException or OperationCanceledException;
+
+    /// <summary>A regex function ran past <see cref="TemplateContext.RegexTimeOut"/> (Scriban wraps the .NET exception).</summary>
+    private static bool IsRegexTimeout(Exception ex) =>
+        ex is RegexMatchTimeoutException || ex.InnerException is RegexMatchTimeoutException;
 }
