@@ -24,13 +24,19 @@ public static class LongTimers
     /// <summary>Completes after <paramref name="delay"/> on <paramref name="time"/>, whatever its length.</summary>
     public static async Task DelayAsync(TimeSpan delay, TimeProvider time, CancellationToken cancellationToken)
     {
-        while (delay > MaxStep)
+        ArgumentNullException.ThrowIfNull(time);
+        if (delay <= MaxStep)
         {
-            await Task.Delay(MaxStep, time, cancellationToken).ConfigureAwait(false);
-            delay -= MaxStep;
+            await Task.Delay(delay < TimeSpan.Zero ? TimeSpan.Zero : delay, time, cancellationToken).ConfigureAwait(false);
+            return;
         }
 
-        await Task.Delay(delay, time, cancellationToken).ConfigureAwait(false);
+        // Each step waits for what is left until the due time, so time spent between the steps is not added.
+        var due = time.GetUtcNow() + delay;
+        for (var left = delay; left > TimeSpan.Zero; left = due - time.GetUtcNow())
+        {
+            await Task.Delay(left < MaxStep ? left : MaxStep, time, cancellationToken).ConfigureAwait(false);
+        }
     }
 
     /// <summary>Cancels itself when a timer re-armed in steps of at most <see cref="MaxStep"/> reaches the due time.</summary>

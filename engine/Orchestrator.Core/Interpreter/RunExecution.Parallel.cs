@@ -24,9 +24,9 @@ internal sealed partial class RunExecution
             try
             {
                 var outcome = await ExecuteStepAsync(branch, scope, step.Path + "/", siblings.Token).ConfigureAwait(false);
-                if (fork.Compete)
+                if (fork.Compete && !outcome.Skipped)
                 {
-                    // The first branch to succeed wins; the others are cancelled.
+                    // The first branch to succeed wins; the others are cancelled. A skipped branch takes no part.
                     await siblings.CancelAsync().ConfigureAwait(false);
                 }
 
@@ -45,7 +45,7 @@ internal sealed partial class RunExecution
 
         if (fork.Compete)
         {
-            var winner = branches.FirstOrDefault(b => b.Run.IsCompletedSuccessfully);
+            var winner = branches.FirstOrDefault(b => b.Run.IsCompletedSuccessfully && !b.Run.Result.Skipped);
             if (winner.Run is null)
             {
                 if (services.Suspension.Requested)
@@ -53,7 +53,18 @@ internal sealed partial class RunExecution
                     throw new OperationCanceledException("the fork was suspended");
                 }
 
-                throw (Exception?)FirstFailure(branches.Select(b => b.Run)) ?? new OperationCanceledException(cancellationToken);
+                if (FirstFailure(branches.Select(b => b.Run)) is { } failed)
+                {
+                    throw failed;
+                }
+
+                if (branches.All(b => b.Run.IsCompletedSuccessfully))
+                {
+                    // Every branch was skipped: no race was run.
+                    return new StepOutcome(null, fork.Then);
+                }
+
+                throw new OperationCanceledException(cancellationToken);
             }
 
             winner.Scope.CopyTo(step.Scope);
@@ -106,15 +117,26 @@ internal sealed partial class RunExecution
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         using var slots = new SemaphoreSlim(loop.Concurrency);
 
+        // The first iteration to end the run ('output', 'then: end') or to fail decides; the others are cancelled.
+        var decided = 0;
+        StepOutcome? ended = null;
+
         async Task IterateAsync(int index)
         {
             await slots.WaitAsync(stop.Token).ConfigureAwait(false);
             try
             {
-                results[index] = await IterationAsync(loop, step, items[index], index, stop.Token).ConfigureAwait(false);
+                var outcome = await IterationAsync(loop, step, items[index], index, stop.Token).ConfigureAwait(false);
+                results[index] = outcome;
+                if (outcome.Ended && Interlocked.Exchange(ref decided, 1) == 0)
+                {
+                    ended = outcome;
+                    await stop.CancelAsync().ConfigureAwait(false);
+                }
             }
             catch (WorkflowFailureException)
             {
+                Interlocked.Exchange(ref decided, 1);
                 await stop.CancelAsync().ConfigureAwait(false);
                 throw;
             }
@@ -127,6 +149,12 @@ internal sealed partial class RunExecution
         var iterations = Enumerable.Range(0, items.Count).Select(IterateAsync).ToList();
         await WhenAllSettled(iterations);
         cancellationToken.ThrowIfCancellationRequested();
+        if (ended is { } end)
+        {
+            // Failures of iterations it cancelled (one still busy when it ended) do not count.
+            return end;
+        }
+
         if (FirstFailure(iterations) is { } failure)
         {
             throw failure;
@@ -145,12 +173,9 @@ internal sealed partial class RunExecution
         return ExecuteListAsync(loop.Do, scope, $"{step.Path}[{index}]/", cancellationToken);
     }
 
-    private static StepOutcome Collect(StepOutcome[] results, ForTask loop)
-    {
-        // An iteration that ended the run (an 'output' task, 'then: end') decides the run's output.
-        var ended = results.FirstOrDefault(r => r.Ended);
-        return ended.Ended ? ended : new StepOutcome(new JsonArray([.. results.Select(r => r.Value?.DeepClone())]), loop.Then);
-    }
+    /// <summary>The loop's result when every iteration ran to its end (one that ended the run returned already).</summary>
+    private static StepOutcome Collect(StepOutcome[] results, ForTask loop) =>
+        new(new JsonArray([.. results.Select(r => r.Value?.DeepClone())]), loop.Then);
 
     /// <summary>Waits until every task has finished, failed or been cancelled; the caller inspects them.</summary>
     private static ConfiguredTaskAwaitable WhenAllSettled(IEnumerable<Task> tasks) =>

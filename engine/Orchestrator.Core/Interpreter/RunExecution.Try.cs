@@ -31,11 +31,17 @@ internal sealed partial class RunExecution
             }
 
             journal.Record(HistoryEventKind.ErrorCaught, step.Path, step.Attempt, new JsonObject { ["error"] = error.DeepClone() });
-            var attempt = retries.GetValueOrDefault(clause) + 1;
-            if (clause.Retry is { } policy && attempt < policy.Attempts && (policy.Errors.Count == 0 || policy.Covers(failure.Error.Type, failure.Error.Retryable)))
+            var runs = retries.GetValueOrDefault(clause) + 1;
+            if (clause.Retry is { } policy && runs < policy.Attempts && (policy.Errors.Count == 0 || policy.Covers(failure.Error.Type, failure.Error.Retryable)))
             {
-                retries[clause] = attempt;
-                await BackOffAsync(policy, attempt, step.Path, failure.Error, cancellationToken).ConfigureAwait(false);
+                retries[clause] = runs;
+                await BackOffAsync(policy, runs, step.Path, step.Attempt, failure.Error, cancellationToken).ConfigureAwait(false);
+
+                // Each run of the block is an attempt of the try step, and the steps inside count their attempts on.
+                step.Attempt++;
+                UseAttempt(step.Path, step.Attempt);
+                RerunChildren(step.Path);
+                journal.Record(HistoryEventKind.StepStarted, step.Path, step.Attempt, null);
                 continue;
             }
 

@@ -16,6 +16,14 @@ internal sealed partial class RunExecution(RunJournal journal, EngineServices se
     /// <summary>Guards against a <c>then:</c> loop that never ends.</summary>
     private const int MaxStepsPerRun = 100_000;
 
+    private readonly Lock _attemptsGate = new();
+
+    /// <summary>The highest attempt number each step path has taken.</summary>
+    private readonly Dictionary<string, int> _lastAttempt = new(StringComparer.Ordinal);
+
+    /// <summary>For steps inside re-run blocks: the attempts their earlier runs took (see <see cref="FirstAttempt"/>).</summary>
+    private readonly Dictionary<string, int> _attemptFloor = new(StringComparer.Ordinal);
+
     private int _stepsTaken;
     private long _invocations = journal.Replay?.Invocations ?? 0;
 
@@ -27,9 +35,13 @@ internal sealed partial class RunExecution(RunJournal journal, EngineServices se
         var index = 0;
         while (index < list.Tasks.Count)
         {
+            // A list whose run was stopped (a sibling ended the run or failed, a timeout, an engine stop) starts no
+            // more steps, even when the steps before it never waited on the token.
+            cancellationToken.ThrowIfCancellationRequested();
             if (Interlocked.Increment(ref _stepsTaken) > MaxStepsPerRun)
             {
-                throw new WorkflowFailureException(new ErrorInfo(ErrorTypes.Workflow, $"more than {MaxStepsPerRun} steps: is a 'then' looping forever?", null, Retryable: false), prefix);
+                // A limit of the whole run, like the workflow's timeout: no one step is to blame (the count is run-wide).
+                throw new WorkflowFailureException(new ErrorInfo(ErrorTypes.Workflow, $"more than {MaxStepsPerRun} steps: is a 'then' looping forever?", null, Retryable: false), null);
             }
 
             var outcome = await ExecuteStepAsync(list.Tasks[index], scope, prefix, cancellationToken).ConfigureAwait(false);
@@ -59,32 +71,42 @@ internal sealed partial class RunExecution(RunJournal journal, EngineServices se
         {
             journal.Record(HistoryEventKind.StepSkipped, path, 1, null);
             scope.Set(task.Name, null);
-            return new StepOutcome(null, FlowDirective.Continue);
+            return new StepOutcome(null, FlowDirective.Continue, Skipped: true);
         }
 
-        for (var attempt = 1; ; attempt++)
+        var attempt = FirstAttempt(path);
+        for (var tries = 1; ; tries++)
         {
+            // A resumed run's attempt that started before keeps its first start: its timeout counts from there.
+            var step = new StepContext(task, scope, path, attempt, journal.Replay?.Peek(path, attempt));
+            UseAttempt(path, attempt);
+            if (tries > 1)
+            {
+                // The steps inside this one run again: their attempts count on from those of the earlier runs.
+                RerunChildren(path);
+            }
+
             try
             {
-                var outcome = await ExecuteAttemptAsync(task, scope, path, attempt, cancellationToken).ConfigureAwait(false);
+                var outcome = await ExecuteAttemptAsync(step, cancellationToken).ConfigureAwait(false);
                 scope.Set(task.Name, outcome.Value);
                 return outcome;
             }
-            catch (WorkflowFailureException failure) when (task.Retry is { } policy && attempt < policy.Attempts && policy.Covers(failure.Error.Type, failure.Error.Retryable))
+            catch (WorkflowFailureException failure) when (task.Retry is { } policy && tries < policy.Attempts && policy.Covers(failure.Error.Type, failure.Error.Retryable))
             {
-                await BackOffAsync(policy, attempt, path, failure.Error, cancellationToken).ConfigureAwait(false);
+                // step.Attempt, not attempt: a try block re-run by its catch clause's retry took attempts of its own.
+                await BackOffAsync(policy, tries, path, step.Attempt, failure.Error, cancellationToken).ConfigureAwait(false);
+                attempt = step.Attempt + 1;
             }
         }
     }
 
-    private async Task<StepOutcome> ExecuteAttemptAsync(TaskDefinition task, ExpressionScope scope, string path, int attempt, CancellationToken cancellationToken)
+    private async Task<StepOutcome> ExecuteAttemptAsync(StepContext step, CancellationToken cancellationToken)
     {
-        // A resumed run's attempt that started before keeps its first start: its timeout counts from there.
-        var replayed = journal.Replay?.Peek(path, attempt);
-        using var timeout = task.Timeout is { } limit ? LongTimers.CancelAfter(Remaining(limit, replayed?.StartedAt, services.Time), services.Time) : null;
+        var (task, path) = (step.Task, step.Path);
+        using var timeout = task.Timeout is { } limit ? LongTimers.CancelAfter(Remaining(limit, step.Replayed?.StartedAt, services.Time), services.Time) : null;
         using var linked = timeout is null ? null : CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
         var token = linked?.Token ?? cancellationToken;
-        var step = new StepContext(task, scope, path, attempt, replayed);
         try
         {
             var outcome = task switch
@@ -102,12 +124,12 @@ internal sealed partial class RunExecution(RunJournal journal, EngineServices se
         catch (OperationCanceledException) when (timeout?.IsCancellationRequested == true && !cancellationToken.IsCancellationRequested)
         {
             var error = new ErrorInfo(ErrorTypes.Timeout, $"step '{path}' timed out after {Format(task.Timeout!.Value)}");
-            journal.Record(HistoryEventKind.StepFailed, path, attempt, new JsonObject { ["error"] = ToJson(error) });
+            journal.Record(HistoryEventKind.StepFailed, path, step.Attempt, new JsonObject { ["error"] = ToJson(error) });
             throw new WorkflowFailureException(error, path);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            journal.Record(HistoryEventKind.StepCancelled, path, attempt, new JsonObject { ["reason"] = "cancelled" });
+            journal.Record(HistoryEventKind.StepCancelled, path, step.Attempt, new JsonObject { ["reason"] = "cancelled" });
             throw;
         }
     }
@@ -150,9 +172,55 @@ internal sealed partial class RunExecution(RunJournal journal, EngineServices se
     private static StepOutcome Then(StepOutcome body, TaskDefinition task) =>
         body.Ended ? body : new StepOutcome(body.Value, task.Then);
 
-    private async Task BackOffAsync(RetryPolicy policy, int failedAttempt, string path, ErrorInfo error, CancellationToken cancellationToken)
+    /// <summary>
+    /// The number of a step's first attempt: 1, unless an enclosing block retried (a step-level <c>retry</c>, a catch
+    /// clause's <c>retry</c>) runs it again: then its attempts count on from those of the block's earlier runs, so
+    /// that every attempt of a path has its own number (in the history, and for the function that a call invokes).
+    /// A step visited again by a jump within one run of its block starts again from the same number.
+    /// </summary>
+    private int FirstAttempt(string path)
     {
-        var delay = policy.DelayAfter(failedAttempt);
+        lock (_attemptsGate)
+        {
+            return _attemptFloor.GetValueOrDefault(path) + 1;
+        }
+    }
+
+    /// <summary>Notes that <paramref name="path"/> started (or is about to start) attempt <paramref name="attempt"/>.</summary>
+    private void UseAttempt(string path, int attempt)
+    {
+        lock (_attemptsGate)
+        {
+            if (attempt > _lastAttempt.GetValueOrDefault(path))
+            {
+                _lastAttempt[path] = attempt;
+            }
+        }
+    }
+
+    /// <summary>The block at <paramref name="path"/> runs its body again: the steps inside start after their last attempts.</summary>
+    private void RerunChildren(string path)
+    {
+        lock (_attemptsGate)
+        {
+            foreach (var (child, last) in _lastAttempt)
+            {
+                // Children are 'path/…' (do, try, fork, catch), 'path[i]/…' (for) and 'path>…' (run).
+                if (child.Length > path.Length && child[path.Length] is ('/' or '[' or '>') && child.StartsWith(path, StringComparison.Ordinal))
+                {
+                    _attemptFloor[child] = last;
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// Waits before the next attempt, after <paramref name="failedTries"/> failed ones under <paramref name="policy"/>
+    /// (which decide the delay); the last of them was recorded as attempt <paramref name="failedAttempt"/>.
+    /// </summary>
+    private async Task BackOffAsync(RetryPolicy policy, int failedTries, string path, int failedAttempt, ErrorInfo error, CancellationToken cancellationToken)
+    {
+        var delay = policy.DelayAfter(failedTries);
         if (policy.Jitter)
         {
             delay = TimeSpan.FromTicks((long)(delay.Ticks * (0.5 + (services.Random() * 0.5))));

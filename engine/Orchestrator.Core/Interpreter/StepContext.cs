@@ -9,4 +9,11 @@ namespace Orchestrator.Core.Interpreter;
 /// <param name="Path">Where it is in the run.</param>
 /// <param name="Attempt">1-based attempt number.</param>
 /// <param name="Replayed">When the run is resumed and this attempt ran before: how it went then.</param>
-internal sealed record StepContext(TaskDefinition Task, ExpressionScope Scope, string Path, int Attempt, ReplayedAttempt? Replayed = null);
+internal sealed record StepContext(TaskDefinition Task, ExpressionScope Scope, string Path, int Attempt, ReplayedAttempt? Replayed = null)
+{
+    /// <summary>
+    /// The attempt now running. A <c>try</c> step whose catch clause retries the block moves it on: each run of the
+    /// block is an attempt of the step, recorded as one.
+    /// </summary>
+    public int Attempt { get; set; } = Attempt;
+}

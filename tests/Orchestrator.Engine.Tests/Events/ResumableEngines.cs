@@ -5,6 +5,7 @@ using Orchestrator.Core.Definitions;
 using Orchestrator.Core.History;
 using Orchestrator.Engine.Embedded;
 using Orchestrator.Engine.Tests.Support;
+using Orchestrator.Examples;
 using Orchestrator.Functions;
 using Orchestrator.Workers.Registry;
 
@@ -12,7 +13,8 @@ namespace Orchestrator.Engine.Tests.Events;
 
 /// <summary>
 /// Engines that share one in-memory store, as successive engine processes share a database: the first is stopped
-/// (its runs suspended), the next takes the runs up. A <c>count</c> function records every invocation it serves.
+/// (its runs suspended), the next takes the runs up. A <c>count</c> function records every invocation it serves;
+/// <c>flaky</c> is the example function.
 /// </summary>
 internal sealed class ResumableEngines : IAsyncDisposable
 {
@@ -42,7 +44,7 @@ internal sealed class ResumableEngines : IAsyncDisposable
     public EmbeddedRuntime Start()
     {
         var time = (TimeProvider?)Time ?? TimeProvider.System;
-        var functions = new FunctionRegistry().AddFunction("count", new CountFunction(Counted), time);
+        var functions = new FunctionRegistry().AddFunction("count", new CountFunction(Counted), time).AddFunction("flaky", new Flaky(), time);
         var runtime = new EmbeddedRuntime(Catalog, functions, Store, time: time, secrets: _ => null);
         _runtimes.Add(runtime);
         return runtime;

@@ -136,4 +136,46 @@ public sealed class ResumeTests
         Assert.Equal("""["a","b","c"]""", result.Output!.ToJsonString());
         Assert.Equal(0, second.Engine.Events.Unconsumed);
     }
+
+    [Fact]
+    public async Task CatchRetry_ResumedDuringItsDelay_ReplaysTheFirstRunAndGoesOnWithTheNextAttempt()
+    {
+        const string Guarded = """
+            document: { name: guarded, version: 1.0.0 }
+            do:
+              - guarded:
+                  try:
+                    - f:
+                        call: flaky
+                        with: { failures: 1 }
+                  catch:
+                    errors: { type: unavailable }
+                    retry: { attempts: 2, delay: 10s }
+              - after:
+                  call: count
+            """;
+        await using var engines = new ResumableEngines(fakeTime: true, Guarded);
+        var first = engines.Start();
+        var run = first.Engine.RunAsync(engines.Workflow("guarded"), new JsonObject());
+        await engines.WaitForAsync(e => e.Kind == HistoryEventKind.StepRetrying && e.StepPath == "guarded");
+        first.Engine.SuspendWaitingRuns();
+        Assert.Equal(RunStatus.Running, (await run.WaitAsync(TimeSpan.FromSeconds(10))).Status);
+        await first.Engine.ReleaseLeasesAsync(CancellationToken.None);
+
+        var resumed = Assert.Single(await engines.Start().Engine.ResumeExpiredRunsAsync(CancellationToken.None));
+        await Task.Delay(50);
+        Assert.False(resumed.Completion.IsCompleted);
+        engines.Time!.Advance(TimeSpan.FromSeconds(10));
+        var result = await resumed.Completion.WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.Equal(RunStatus.Completed, result.Status);
+        Assert.Equal(["after"], engines.Counted);
+        var history = await engines.Store.GetHistoryAsync(result.RunId, CancellationToken.None);
+        Assert.Equal([1, 2], history.Where(e => e.Kind == HistoryEventKind.FunctionInvoked && e.StepPath == "guarded/f").Select(e => e.Attempt));
+        Assert.Equal([1, 2], history.Where(e => e.Kind == HistoryEventKind.StepStarted && e.StepPath == "guarded").Select(e => e.Attempt));
+        Assert.Single(history, e => e.Kind == HistoryEventKind.StepRetrying);
+        Assert.Single(history, e => e.Kind == HistoryEventKind.ErrorCaught);
+        var f = history.Last(e => e.Kind == HistoryEventKind.StepCompleted && e.StepPath == "guarded/f");
+        Assert.Equal(2, f.Data!["output"]!["succeededOnAttempt"]!.GetValue<int>());
+    }
 }

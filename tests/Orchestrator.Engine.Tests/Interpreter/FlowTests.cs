@@ -142,4 +142,81 @@ public sealed class FlowTests
 
         Assert.Equal("""{"found":2}""", result.Output!.ToJsonString());
     }
+
+    [Fact]
+    public async Task Then_LoopingForever_FailsTheRunWithoutAStep()
+    {
+        await using var harness = new EngineHarness();
+        var result = await harness.RunAsync("""
+            document: { name: t, version: 1.0.0 }
+            do:
+              - spin:
+                  set: 1
+                  then: spin
+            """);
+
+        Assert.Equal(RunStatus.Failed, result.Status);
+        Assert.Equal("workflow", result.Error!.Type);
+        Assert.Null(result.FailedStep);
+        var run = await harness.Store.GetRunAsync(result.RunId, CancellationToken.None);
+        Assert.True(run!.Error!.AsObject().ContainsKey("step"));
+        Assert.Null(run.Error["step"]);
+    }
+
+    [Fact]
+    public async Task Output_InsideConcurrentForBody_EndsTheRunAtOnceAndCancelsTheRunningIterations()
+    {
+        await using var harness = new EngineHarness();
+        var result = await harness.RunAsync("""
+            document: { name: t, version: 1.0.0 }
+            do:
+              - each:
+                  for: { in: "{{ [0, 1, 2, 3] }}", concurrency: 2 }
+                  do:
+                    - hello:
+                        call: greet
+                        with: { name: "n{{ item }}" }
+                    - busy:
+                        if: "{{ index > 0 }}"
+                        call: block
+                    - first:
+                        output: { ended: "{{ index }}" }
+              - never:
+                  raise: { type: unreachable }
+            """).WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.True(RunStatus.Completed == result.Status, result.Error?.Message);
+        Assert.Equal("""{"ended":0}""", result.Output!.ToJsonString());
+        var history = await harness.HistoryAsync(result.RunId);
+        Assert.Contains(history, e => e.Kind == HistoryEventKind.StepCancelled && e.StepPath!.StartsWith("each[1]/", StringComparison.Ordinal));
+        Assert.DoesNotContain(history, e => e.StepPath is "each[1]/first" or "each[2]/hello" or "each[3]/hello");
+        Assert.DoesNotContain(history, e => e.StepPath == "never");
+    }
+
+    [Fact]
+    public async Task ThenEnd_InsideConcurrentForBody_EndsTheRunAtOnce()
+    {
+        await using var harness = new EngineHarness();
+        var result = await harness.RunAsync("""
+            document: { name: t, version: 1.0.0 }
+            do:
+              - each:
+                  for: { in: "{{ [0, 1] }}", concurrency: 2 }
+                  do:
+                    - pick:
+                        switch:
+                          - when: "{{ index == 1 }}"
+                            then: finish
+                          - default: continue
+                    - busy:
+                        call: block
+                    - finish:
+                        set: { ended: "{{ index }}" }
+                        then: end
+            """).WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal(RunStatus.Completed, result.Status);
+        Assert.Equal("""{"ended":1}""", result.Output!.ToJsonString());
+        Assert.Contains(await harness.HistoryAsync(result.RunId), e => e.Kind == HistoryEventKind.StepCancelled && e.StepPath == "each[0]/busy");
+    }
 }

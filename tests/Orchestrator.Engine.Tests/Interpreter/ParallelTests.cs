@@ -139,4 +139,79 @@ public sealed class ParallelTests
         Assert.Equal("both/breaks", result.FailedStep);
         Assert.Contains(await harness.HistoryAsync(result.RunId), e => e.Kind == HistoryEventKind.StepCancelled && e.StepPath == "both/waits");
     }
+
+    [Fact]
+    public async Task Fork_Compete_SkippedBranchTakesNoPartInTheRace()
+    {
+        await using var harness = new EngineHarness();
+        var result = await harness.RunAsync("""
+            document: { name: t, version: 1.0.0 }
+            do:
+              - race:
+                  fork:
+                    compete: true
+                    branches:
+                      - skipped:
+                          if: "{{ false }}"
+                          set: skipped
+                      - real:
+                          call: greet
+                          with: { name: R }
+            """);
+
+        Assert.Equal(RunStatus.Completed, result.Status);
+        Assert.Equal("Hello, R!", result.Output!["message"]!.GetValue<string>());
+        var history = await harness.HistoryAsync(result.RunId);
+        Assert.Contains(history, e => e.Kind == HistoryEventKind.StepSkipped && e.StepPath == "race/skipped");
+        Assert.Contains(history, e => e.Kind == HistoryEventKind.StepCompleted && e.StepPath == "race/real");
+        Assert.DoesNotContain(history, e => e.Kind == HistoryEventKind.StepCancelled);
+    }
+
+    [Fact]
+    public async Task Fork_Compete_EveryBranchSkipped_ResultIsNullAndTheRunGoesOn()
+    {
+        await using var harness = new EngineHarness();
+        var result = await harness.RunAsync("""
+            document: { name: t, version: 1.0.0 }
+            do:
+              - race:
+                  fork:
+                    compete: true
+                    branches:
+                      - a:
+                          if: "{{ false }}"
+                          set: a
+                      - b:
+                          if: "{{ false }}"
+                          set: b
+              - after:
+                  set: { race: "{{ race }}", a: "{{ a }}" }
+            """);
+
+        Assert.Equal(RunStatus.Completed, result.Status);
+        Assert.Equal("""{"race":null,"a":null}""", result.Output!.ToJsonString());
+    }
+
+    [Fact]
+    public async Task Fork_Compete_SkippedAndFailedBranches_FailTheFork()
+    {
+        await using var harness = new EngineHarness();
+        var result = await harness.RunAsync("""
+            document: { name: t, version: 1.0.0 }
+            do:
+              - race:
+                  fork:
+                    compete: true
+                    branches:
+                      - skipped:
+                          if: "{{ false }}"
+                          set: skipped
+                      - breaks:
+                          raise: { type: broken }
+            """);
+
+        Assert.Equal(RunStatus.Failed, result.Status);
+        Assert.Equal("broken", result.Error!.Type);
+        Assert.Equal("race/breaks", result.FailedStep);
+    }
 }

@@ -118,6 +118,51 @@ public sealed class RetryTests
         Assert.Single(await harness.HistoryAsync(result.RunId), e => e.Kind == HistoryEventKind.StepStarted);
     }
 
+    [Fact]
+    public async Task Retry_OfABlock_CallsInsideCountTheirAttemptsOnAcrossRuns()
+    {
+        await using var harness = new EngineHarness();
+        var result = await harness.RunAsync("""
+            document: { name: t, version: 1.0.0 }
+            do:
+              - block:
+                  retry: { attempts: 3, delay: 0ms }
+                  do:
+                    - f:
+                        call: flaky
+                        with: { failures: 2 }
+            """);
+
+        Assert.Equal(RunStatus.Completed, result.Status);
+        Assert.Equal(3, result.Output!["succeededOnAttempt"]!.GetValue<int>());
+        var started = (await harness.HistoryAsync(result.RunId)).Where(e => e.Kind == HistoryEventKind.StepStarted).Select(e => (e.StepPath, e.Attempt));
+        Assert.Equal([("block", 1), ("block/f", 1), ("block", 2), ("block/f", 2), ("block", 3), ("block/f", 3)], started);
+    }
+
+    [Fact]
+    public async Task Retry_StepVisitedAgainByAJump_StartsFromTheSameAttempt()
+    {
+        await using var harness = new EngineHarness();
+        var result = await harness.RunAsync("""
+            document: { name: t, version: 1.0.0 }
+            do:
+              - f:
+                  call: flaky
+                  with: { failures: 1 }
+                  retry: { attempts: 2, delay: 0ms }
+              - again:
+                  switch:
+                    - when: "{{ again == null }}"
+                      then: f
+                    - default: continue
+            """);
+
+        // A jump is not a retry: the second visit starts again at attempt 1.
+        Assert.Equal(RunStatus.Completed, result.Status);
+        var attempts = (await harness.HistoryAsync(result.RunId)).Where(e => e.Kind == HistoryEventKind.StepStarted && e.StepPath == "f").Select(e => e.Attempt);
+        Assert.Equal([1, 2, 1, 2], attempts);
+    }
+
     private static async Task<int> CountAsync(EngineHarness harness, HistoryEventKind kind)
     {
         var run = (await harness.Store.ListRunsAsync(1, CancellationToken.None))[0];

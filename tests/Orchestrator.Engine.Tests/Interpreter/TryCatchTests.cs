@@ -108,4 +108,99 @@ public sealed class TryCatchTests
         Assert.Equal(2, history.Count(e => e.Kind == HistoryEventKind.StepStarted && e.StepPath == "guarded/f"));
         Assert.Single(history, e => e.Kind == HistoryEventKind.StepRetrying && e.StepPath == "guarded");
     }
+
+    [Fact]
+    public async Task Catch_Retry_RecordsOneAttemptOfTheTryStepPerRunOfTheBlock()
+    {
+        await using var harness = new EngineHarness();
+        var result = await harness.RunAsync(Guarded("payment", """
+                    retry: { attempts: 3, delay: 0ms }
+            """));
+
+        Assert.Equal(RunStatus.Completed, result.Status);
+        var history = await harness.HistoryAsync(result.RunId);
+        Assert.Equal([1, 2, 3], history.Where(e => e.Kind == HistoryEventKind.StepStarted && e.StepPath == "guarded").Select(e => e.Attempt));
+        Assert.Equal([1, 2, 3], history.Where(e => e.Kind == HistoryEventKind.ErrorCaught).Select(e => e.Attempt));
+        Assert.Equal([2, 3], history.Where(e => e.Kind == HistoryEventKind.StepRetrying).Select(e => e.Data!["nextAttempt"]!.GetValue<int>()));
+        Assert.Equal([1, 2, 3], history.Where(e => e.Kind == HistoryEventKind.StepStarted && e.StepPath == "guarded/boom").Select(e => e.Attempt));
+        var guarded = Assert.Single(StepTimeline.Build(history), s => s.Path == "guarded");
+        Assert.Equal(3, guarded.Attempts);
+        Assert.Equal(StepStatus.Completed, guarded.Status);
+    }
+
+    [Fact]
+    public async Task Catch_Retry_CallInTheBlockSeesItsAttemptCountOnAcrossRuns()
+    {
+        await using var harness = new EngineHarness();
+        var result = await harness.RunAsync("""
+            document: { name: t, version: 1.0.0 }
+            do:
+              - guarded:
+                  try:
+                    - f:
+                        call: flaky
+                        with: { failures: 2 }
+                  catch:
+                    errors: { type: unavailable }
+                    retry: { attempts: 3, delay: 0ms }
+            """);
+
+        Assert.Equal(RunStatus.Completed, result.Status);
+        Assert.Equal(3, result.Output!["succeededOnAttempt"]!.GetValue<int>());
+        var history = await harness.HistoryAsync(result.RunId);
+        Assert.Equal([1, 2, 3], history.Where(e => e.Kind == HistoryEventKind.FunctionInvoked && e.StepPath == "guarded/f").Select(e => e.Attempt));
+    }
+
+    [Fact]
+    public async Task Catch_Retry_StepRetryInsideTheBlock_AttemptsCountOnFromTheEarlierRun()
+    {
+        await using var harness = new EngineHarness();
+        var result = await harness.RunAsync("""
+            document: { name: t, version: 1.0.0 }
+            do:
+              - guarded:
+                  try:
+                    - f:
+                        call: flaky
+                        with: { failures: 3 }
+                        retry: { attempts: 2, delay: 0ms }
+                  catch:
+                    errors: { type: unavailable }
+                    retry: { attempts: 2, delay: 0ms }
+            """);
+
+        // Run 1 of the block: attempts 1 and 2 fail. Run 2: attempt 3 fails, attempt 4 succeeds.
+        Assert.Equal(RunStatus.Completed, result.Status);
+        Assert.Equal(4, result.Output!["succeededOnAttempt"]!.GetValue<int>());
+        var history = await harness.HistoryAsync(result.RunId);
+        Assert.Equal([1, 2, 3, 4], history.Where(e => e.Kind == HistoryEventKind.StepStarted && e.StepPath == "guarded/f").Select(e => e.Attempt));
+        Assert.Equal([2, 4], history.Where(e => e.Kind == HistoryEventKind.StepRetrying && e.StepPath == "guarded/f").Select(e => e.Data!["nextAttempt"]!.GetValue<int>()));
+    }
+
+    [Fact]
+    public async Task Catch_Retry_ThenTheTryStepsOwnRetry_NumbersItsAttemptsOn()
+    {
+        await using var harness = new EngineHarness();
+        var result = await harness.RunAsync("""
+            document: { name: t, version: 1.0.0 }
+            do:
+              - guarded:
+                  retry: { attempts: 2, delay: 0ms, errors: [payment] }
+                  try:
+                    - boom:
+                        raise: { type: payment }
+                  catch:
+                    errors: { type: payment }
+                    retry: { attempts: 2, delay: 0ms }
+                    do:
+                      - again:
+                          raise: { type: payment }
+            """);
+
+        Assert.Equal(RunStatus.Failed, result.Status);
+        var history = await harness.HistoryAsync(result.RunId);
+        Assert.Equal([1, 2, 3, 4], history.Where(e => e.Kind == HistoryEventKind.StepStarted && e.StepPath == "guarded").Select(e => e.Attempt));
+        Assert.Equal([1, 2, 3, 4], history.Where(e => e.Kind == HistoryEventKind.StepStarted && e.StepPath == "guarded/boom").Select(e => e.Attempt));
+        Assert.Equal(4, Assert.Single(StepTimeline.Build(history), s => s.Path == "guarded").Attempts);
+    }
 }
