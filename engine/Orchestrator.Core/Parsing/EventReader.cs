@@ -6,7 +6,7 @@ using YamlDotNet.RepresentationModel;
 namespace Orchestrator.Core.Parsing;
 
 /// <summary>Reads the event tasks: <c>emit</c> (publish a message) and <c>listen</c> (wait for one).</summary>
-internal static class EventReader
+internal static partial class EventReader
 {
     private static readonly string[] EmitKeys = ["to", "exchange", "format", "event"];
     private static readonly string[] EventKeys = ["type", "source", "subject", "data"];
@@ -182,6 +182,12 @@ internal static class EventReader
         if (map["key"] is { } keyNode)
         {
             key = ValueReader.ReadExpression(keyNode, context, "listen.correlate.key", "message.data.order_id");
+            if (key is not null && !ReadsMessage().IsMatch(key.Text))
+            {
+                // A key that never looks at the message is the same for every message: it matches all or none.
+                context.Error(keyNode, "'listen.correlate.key' must read the message, e.g. \"{{ message.data.order_id }}\" ('equals' holds this run's value)");
+                key = null;
+            }
         }
         else
         {
@@ -200,4 +206,7 @@ internal static class EventReader
 
         return key is null || equals is null ? null : (key, equals);
     }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"(?<![\w.])message\b", System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
+    private static partial System.Text.RegularExpressions.Regex ReadsMessage();
 }

@@ -228,6 +228,13 @@ internal static class KindReader
         }
 
         var type = ValueReader.ReadString(typeNode, c.Context, "raise.type");
+        if (type is not null && type.Contains("{{", StringComparison.Ordinal))
+        {
+            // catch clauses match types by name when the workflow is read; a computed type could match none of them.
+            c.Context.Error(typeNode, $"'raise.type' is a fixed name, not an expression: '{type}' (put the varying part in 'message')");
+            type = null;
+        }
+
         var message = map["message"] is { } m ? ValueReader.ReadTemplate(m, c.Context) : ValueTemplate.Literal(type);
         var retryable = map["retryable"] is { } r && ValueReader.ReadBool(r, c.Context, "raise.retryable") == true;
         return type is null ? null : Finish(new RaiseTask { ErrorType = type, Message = message, Retryable = retryable }, c);

@@ -60,7 +60,15 @@ internal static class RetryReader
 
         if (map["errors"] is { } errors && ValueReader.ReadStringList(errors, context, "retry.errors") is { } types)
         {
-            policy = policy with { Errors = types };
+            if (types.Count == 0)
+            {
+                // An empty list would read as "retry nothing" but the default is "retry what is retryable": say so.
+                context.Error(errors, "'retry.errors' is empty: name at least one error type, or leave it out to retry every retryable error");
+            }
+            else
+            {
+                policy = policy with { Errors = types };
+            }
         }
 
         return policy;

@@ -140,6 +140,12 @@ internal static class ValueReader
             return null;
         }
 
+        // A plain YAML boolean in any of its spellings (False, TRUE) is that boolean, not a Scriban name.
+        if (node is YamlScalarNode scalar && YamlScalars.ScalarToJson(scalar) is JsonValue plain && plain.TryGetValue(out bool flag))
+        {
+            text = flag ? "true" : "false";
+        }
+
         var expression = CompiledExpression.TryParseCondition(text, out var error);
         if (expression is null)
         {

@@ -45,6 +45,7 @@ public static class WorkflowLoader
             {
                 var first = catalog.Find(workflow.Name, workflow.Version)!;
                 diagnostics.Add(new Diagnostic(workflow.Location, $"workflow {workflow.Name}@{workflow.Version} is also defined in {first.SourceFile}"));
+                partial.Add(workflow);
                 continue;
             }
 
@@ -56,7 +57,8 @@ public static class WorkflowLoader
             diagnostics.AddRange(WorkflowValidator.Validate(workflow, catalog, functionsFor(workflow)));
         }
 
-        // A file with errors is not loaded, but its readable steps are still checked: validate reports every problem.
+        // A file with errors (or a duplicate) is not loaded, but its readable steps are still checked: validate
+        // reports every problem.
         foreach (var workflow in partial)
         {
             diagnostics.AddRange(WorkflowValidator.Validate(workflow, catalog, functionsFor(workflow)));
