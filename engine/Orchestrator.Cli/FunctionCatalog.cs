@@ -1,6 +1,7 @@
 using Orchestrator.Core.Validation;
 using Orchestrator.Examples;
 using Orchestrator.Workers.Manifests;
+using Orchestrator.Workers.Pool;
 using Orchestrator.Workers.Registry;
 
 namespace Orchestrator.Cli;
@@ -18,6 +19,59 @@ internal static class FunctionCatalog
     public static FunctionRegistry Create(TimeProvider? time = null) =>
         new FunctionRegistry().AddAssembly(typeof(ExampleFunctions).Assembly, time);
 
+    /// <summary>How manifest functions run here: the environment's choice (<c>$ORCHESTRATOR_ISOLATION</c>).</summary>
+    /// <exception cref="UsageException"><c>$ORCHESTRATOR_ISOLATION</c> is neither process nor container.</exception>
+    public static WorkerOptions WorkerOptions()
+    {
+        try
+        {
+            return new WorkerOptions();
+        }
+        catch (InvalidOperationException ex)
+        {
+            throw new UsageException($"${ex.Message}");
+        }
+    }
+
+    /// <summary>The <c>--functions</c> folders, checked: each must exist.</summary>
+    /// <exception cref="UsageException">One is not a folder.</exception>
+    public static IReadOnlyList<string> Checked(IReadOnlyList<string> functionsOptions)
+    {
+        foreach (var folder in functionsOptions.Where(f => !Directory.Exists(f)))
+        {
+            throw new UsageException($"no such folder: {folder} (--functions)");
+        }
+
+        return functionsOptions;
+    }
+
+    /// <summary>
+    /// What registering <paramref name="manifests"/> beside the C# functions <paramref name="dotnet"/> would report,
+    /// without starting anything: the checks of <see cref="FunctionRegistryManifestExtensions.AddManifests"/>.
+    /// </summary>
+    public static IEnumerable<Diagnostic> RegistrationProblems(IEnumerable<FunctionManifest> manifests, IReadOnlyCollection<string> dotnet)
+    {
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var manifest in manifests)
+        {
+            var registered = dotnet.Contains(manifest.Name);
+            if (manifest.Runtime == FunctionRuntime.DotNet)
+            {
+                if (!registered)
+                {
+                    yield return new Diagnostic(manifest.Location, $"function '{manifest.Name}' has runtime dotnet, but no C# function of that name is registered; C# functions run in-process: mark the class [Function(\"{manifest.Name}\")] and register its assembly before the manifests");
+                }
+
+                continue;
+            }
+
+            if (registered || !names.Add(manifest.Name))
+            {
+                yield return new Diagnostic(manifest.Location, $"function '{manifest.Name}' is already registered; function names must be unique across C# functions and manifests");
+            }
+        }
+    }
+
     /// <summary>The folders searched for manifests for a workflow in <paramref name="workflowFolder"/>.</summary>
     public static IReadOnlyList<string> Folders(string workflowFolder, IEnumerable<string> extra)
     {
@@ -29,15 +83,6 @@ internal static class FunctionCatalog
 
         folders.AddRange(extra);
         return [.. folders.Select(Path.GetFullPath).Distinct(StringComparer.Ordinal).Where(Directory.Exists)];
-    }
-
-    /// <summary>Names of every function callable from a workflow in <paramref name="workflowFolder"/>, with manifest problems.</summary>
-    public static (IReadOnlyCollection<string> Names, IReadOnlyList<Diagnostic> Diagnostics) Names(string workflowFolder, IEnumerable<string> extra, IReadOnlyCollection<string> dotnet)
-    {
-        var scan = FunctionDirectoryScanner.Scan(Folders(workflowFolder, extra));
-        var names = new HashSet<string>(dotnet, StringComparer.Ordinal);
-        names.UnionWith(scan.Manifests.Select(m => m.Name));
-        return (names, scan.Diagnostics);
     }
 
     /// <summary>

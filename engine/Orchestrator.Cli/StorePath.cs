@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Text.RegularExpressions;
+using Microsoft.Data.Sqlite;
 using Npgsql;
 using Orchestrator.Core.History;
 using Orchestrator.Stores.Postgres;
@@ -11,7 +13,7 @@ namespace Orchestrator.Cli;
 /// <c>postgresql://</c> (or <c>postgres://</c>) URL names a PostgreSQL database, anything else a SQLite file. And how
 /// long its run leases last: <c>$ORCHESTRATOR_LEASE_SECONDS</c>, else 60 s.
 /// </summary>
-internal static class StorePath
+internal static partial class StorePath
 {
     public const string Variable = "ORCHESTRATOR_STORE";
 
@@ -21,7 +23,7 @@ internal static class StorePath
         option ?? Environment.GetEnvironmentVariable(Variable) ?? Path.Combine(".orchestrator", "runs.db");
 
     /// <summary>Opens the store that <paramref name="option"/> names, with the lease of the environment; a SQLite file is created when missing.</summary>
-    /// <exception cref="StoreUnavailableException">The database does not answer or refuses the store.</exception>
+    /// <exception cref="StoreUnavailableException">The database does not answer or refuses the store, or the SQLite file cannot be opened or created.</exception>
     /// <exception cref="UsageException">The URL or the lease variable cannot be read.</exception>
     public static Task<IRunStore> OpenAsync(string? option, CancellationToken cancellationToken) =>
         OpenAsync(Resolve(option), Lease(), cancellationToken);
@@ -31,11 +33,11 @@ internal static class StorePath
     /// <paramref name="read"/> on it, and closes it.
     /// </summary>
     /// <exception cref="UsageException">No SQLite file there, or a URL that cannot be read.</exception>
-    /// <exception cref="StoreUnavailableException">The database does not answer or refuses the store.</exception>
+    /// <exception cref="StoreUnavailableException">The database does not answer or refuses the store, or the SQLite file is none.</exception>
     public static async Task<T> ReadAsync<T>(string? option, Func<IRunStore, Task<T>> read, CancellationToken cancellationToken)
     {
         var path = Resolve(option);
-        if (!PostgresConnectionString.IsUrl(path) && !File.Exists(path))
+        if (!PostgresConnectionString.IsUrl(path) && !File.Exists(path) && !Directory.Exists(path))
         {
             throw new UsageException($"no run store at {path} (run a workflow first, or pass --store PATH|URL)");
         }
@@ -59,7 +61,7 @@ internal static class StorePath
     {
         if (!PostgresConnectionString.IsUrl(store))
         {
-            return new SqliteRunStore(store, lease);
+            return OpenSqlite(store, lease);
         }
 
         try
@@ -75,6 +77,49 @@ internal static class StorePath
             throw new StoreUnavailableException($"cannot open the run store {PostgresConnectionString.Redact(store)}: {OneLine(ex)}", ex);
         }
     }
+
+    // A SQLite file that cannot be used (a folder, a file that is not a database, a folder that cannot be created)
+    // is the user's to fix, not a crash: one line naming the file and the reason.
+    private static SqliteRunStore OpenSqlite(string store, TimeSpan? lease)
+    {
+        StoreUnavailableException Unavailable(string reason, Exception? inner = null) =>
+            new($"cannot open the run store {store}: {reason}", inner);
+
+        if (Directory.Exists(store))
+        {
+            throw Unavailable("it is a folder, not a SQLite file");
+        }
+
+        var folder = Path.GetDirectoryName(Path.GetFullPath(store));
+        if (!string.IsNullOrEmpty(folder) && !Directory.Exists(folder))
+        {
+            try
+            {
+                Directory.CreateDirectory(folder);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                throw Unavailable($"cannot create its folder {folder}{(ex is UnauthorizedAccessException ? " (permission denied)" : "")}", ex);
+            }
+        }
+
+        try
+        {
+            return new SqliteRunStore(store, lease);
+        }
+        catch (SqliteException ex)
+        {
+            throw Unavailable(SqliteReason().Match(ex.Message) is { Success: true } match ? match.Groups[1].Value : OneLine(ex), ex);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidOperationException)
+        {
+            throw Unavailable(OneLine(ex), ex);
+        }
+    }
+
+    // Microsoft.Data.Sqlite's "SQLite Error 26: 'file is not a database'." carries SQLite's own reason in quotes.
+    [GeneratedRegex(@"^SQLite Error \d+: '(.+)'\.?$", RegexOptions.Singleline)]
+    private static partial Regex SqliteReason();
 
     // Npgsql's "Failed to connect to 127.0.0.1:1" says where, its inner exception says why.
     private static string OneLine(Exception ex)
@@ -101,5 +146,5 @@ internal static class StorePath
     }
 }
 
-/// <summary>The store could not be opened (a database that does not answer): one line on stderr, exit code 1.</summary>
-internal sealed class StoreUnavailableException(string message, Exception inner) : Exception(message, inner);
+/// <summary>The store could not be opened (a database that does not answer, a file that is no SQLite database): one line on stderr, exit code 1.</summary>
+internal sealed class StoreUnavailableException(string message, Exception? inner) : Exception(message, inner);

@@ -40,11 +40,14 @@ internal static class CommandRouter
         stdout.WriteLine("""
             usage: orchestrator COMMAND [options]
 
-              run FILE [--input JSON|@file.json] [--store PATH] [--quiet]
-                    Run a workflow; progress on stderr, output JSON on stdout.
+              run FILE [--input JSON|@file.json] [--store PATH] [--functions DIR]... [--rabbitmq URL] [--no-services]
+                    [--quiet]
+                    Run a workflow; progress on stderr, output JSON on stdout. --no-services: do not start the
+                    services of the services.yaml beside it.
                     Exit 0 completed, 1 failed (error JSON on stderr), 2 bad usage or invalid workflow.
-              validate PATH...
-                    Check workflow files or folders; print file:line:col: error: message per problem.
+              validate PATH... [--functions DIR]...
+                    Check workflow files or folders, function.yaml manifests and services.yaml files; print
+                    file:line:col: error: message per problem.
               runs [--store PATH] [--limit N]
                     List recent runs, newest first.
               runs show ID [--store PATH]
@@ -53,7 +56,8 @@ internal static class CommandRouter
                     List the messages that arrived for listen steps and no run has consumed yet, oldest first.
               resume DIR... [--store PATH] [--functions DIR]... [--quiet]
                     Take up the unfinished runs whose engine stopped or died (lease expired), replay each from its
-                    history and drive it to its end. Ctrl+C suspends them again.
+                    history and drive it to its end; progress on stderr, one line per run on stdout. Ctrl+C suspends
+                    them again.
               serve [DIR...] [--role engine|worker|all] [--workflows DIR]... [--functions DIR]... [--rabbitmq URL]
                     [--store PATH] [--prefix NAME] [--drain SECONDS] [--quiet]
                     Serve through RabbitMQ until SIGTERM or Ctrl+C: an engine runs the workflows, consumes their

@@ -25,8 +25,10 @@ internal static class ResumeCommand
             throw new UsageException($"no such file or folder: {path}");
         }
 
+        var functionFolders = FunctionCatalog.Checked(arguments.Options("functions"));
+        var workerOptions = FunctionCatalog.WorkerOptions();
         var functions = FunctionCatalog.Create();
-        await using var pools = functions.AddFunctionFolders(FunctionCatalog.FoldersUnder(arguments.Positionals, arguments.Options("functions")));
+        await using var pools = functions.AddFunctionFolders(FunctionCatalog.FoldersUnder(arguments.Positionals, functionFolders), workerOptions);
         var loaded = WorkflowLoader.Load(arguments.Positionals, functions.Names);
         var problems = pools.Diagnostics.Concat(loaded.Diagnostics).ToList();
         if (problems.Count > 0)

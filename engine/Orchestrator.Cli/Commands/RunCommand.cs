@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Orchestrator.Cli.Progress;
 using Orchestrator.Core.History;
+using Orchestrator.Core.Validation;
 using Orchestrator.Engine.Embedded;
 using Orchestrator.Engine.Loading;
 using Orchestrator.Engine.Services;
@@ -34,6 +35,8 @@ internal static class RunCommand
         }
 
         var input = ReadInput(arguments.Option("input"));
+        var functionFolders = FunctionCatalog.Checked(arguments.Options("functions"));
+        var workerOptions = FunctionCatalog.WorkerOptions();
         Uri? broker;
         try
         {
@@ -47,12 +50,13 @@ internal static class RunCommand
         var functions = FunctionCatalog.Create();
         var fullPath = Path.GetFullPath(file);
         var folder = Path.GetDirectoryName(fullPath)!;
-        await using var pools = functions.AddFunctionFolders(FunctionCatalog.Folders(folder, arguments.Options("functions")));
+        await using var pools = functions.AddFunctionFolders(FunctionCatalog.Folders(folder, functionFolders), workerOptions);
 
         // Sub-workflows are looked up among the workflows beside the one that runs.
         var loaded = WorkflowLoader.Load([file, folder], functions.Names);
         var target = loaded.Workflows.FirstOrDefault(w => Path.GetFullPath(w.SourceFile) == fullPath);
         var problems = pools.Diagnostics.Concat(loaded.Diagnostics.Where(d => Path.GetFullPath(d.Location.File) == fullPath)).ToList();
+        var servicesFile = arguments.Flag("no-services") ? null : ReadServices(folder, problems);
         if (target is null || problems.Count > 0)
         {
             foreach (var diagnostic in problems)
@@ -63,7 +67,7 @@ internal static class RunCommand
             return ExitCodes.Usage;
         }
 
-        await using var services = arguments.Flag("no-services") ? null : await StartServicesAsync(folder, stderr, cancellationToken).ConfigureAwait(false);
+        await using var services = servicesFile is null ? null : await StartServicesAsync(servicesFile, stderr, cancellationToken).ConfigureAwait(false);
         var store = await StorePath.OpenAsync(arguments.Option("store"), cancellationToken).ConfigureAwait(false);
         var progress = arguments.Flag("quiet") ? null : new ConsoleProgress(stderr);
         RunResult result;
@@ -117,8 +121,8 @@ internal static class RunCommand
         return ExitCodes.Failed;
     }
 
-    /// <summary>Starts the local services of <c>services.yaml</c> beside the workflow, installing what they need.</summary>
-    private static async Task<LocalServices?> StartServicesAsync(string folder, TextWriter stderr, CancellationToken cancellationToken)
+    /// <summary>The <c>services.yaml</c> beside the workflow, if any; a malformed one adds its problem to <paramref name="problems"/>.</summary>
+    private static ServicesFile? ReadServices(string folder, List<Diagnostic> problems)
     {
         var path = Path.Combine(folder, ServicesFile.FileName);
         if (!File.Exists(path))
@@ -128,13 +132,26 @@ internal static class RunCommand
 
         try
         {
-            var file = ServicesFile.Load(path);
+            return ServicesFile.Load(path);
+        }
+        catch (ServicesFileException ex)
+        {
+            problems.Add(ex.Diagnostic);
+            return null;
+        }
+    }
+
+    /// <summary>Starts the local services of <c>services.yaml</c> beside the workflow, installing what they need.</summary>
+    private static async Task<LocalServices> StartServicesAsync(ServicesFile file, TextWriter stderr, CancellationToken cancellationToken)
+    {
+        try
+        {
             await RequirementInstaller.EnsureAsync(file.Requires, stderr, cancellationToken).ConfigureAwait(false);
             return await LocalServices.StartAsync(file, Environment.CurrentDirectory, stderr, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is FormatException or InvalidOperationException or System.ComponentModel.Win32Exception)
         {
-            throw new UsageException($"cannot start the services of {path}: {ex.Message}");
+            throw new UsageException($"cannot start the services of {Path.Combine(file.Folder, ServicesFile.FileName)}: {ex.Message}");
         }
     }
 
@@ -157,6 +174,12 @@ internal static class RunCommand
             text = File.ReadAllText(path);
         }
 
+        var what = option.StartsWith('@') ? $"--input {option}" : "--input";
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            throw new UsageException($"{what} is not valid JSON: it is empty");
+        }
+
         try
         {
             // Parsed with room above the limit, so that a too-deep input fails its run with a validation error.
@@ -164,7 +187,7 @@ internal static class RunCommand
         }
         catch (JsonException ex)
         {
-            throw new UsageException($"--input is not valid JSON: {ex.Message}");
+            throw new UsageException($"{what} is not valid JSON: {JsonError.Describe(ex, text)}");
         }
     }
 }
