@@ -42,6 +42,7 @@ public sealed class PostgresRunStore : IRunStore, ISharedEventInbox, IRunLeases,
     private const string InsertMessageSql = "INSERT INTO inbox (channel, received_at, message) VALUES ($1, $2, $3::json) RETURNING id;";
 
     // One statement: the row lock makes two engines' claims of one message take turns, and the second sees the first's.
+    private const string DeleteUnclaimedMessagesSql = "DELETE FROM inbox WHERE id = ANY($1) AND claimed_by IS NULL;";
     private const string ClaimMessageSql = "UPDATE inbox SET claimed_by = $2 WHERE id = $1 AND (claimed_by IS NULL OR claimed_by = $2);";
 
     private readonly Channel<IPendingWrite> _queue = Channel.CreateUnbounded<IPendingWrite>(
@@ -176,6 +177,17 @@ public sealed class PostgresRunStore : IRunStore, ISharedEventInbox, IRunLeases,
         command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = messageId });
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = runId });
         return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
+    }
+
+    /// <inheritdoc />
+    /// <remarks>A message some run has claimed (and will consume in its next commit) is left alone.</remarks>
+    public async Task<int> DeleteMessagesAsync(IReadOnlyCollection<long> ids, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(ids);
+        ThrowIfDisposed();
+        await using var command = _dataSource.CreateCommand(DeleteUnclaimedMessagesSql);
+        command.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = [.. ids.Distinct()] });
+        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />

@@ -294,6 +294,20 @@ internal sealed class SqliteBatchWriter : IDisposable
         return (id, 1);
     }
 
+    /// <summary>Deletes inbox messages. Inside <see cref="Write"/> only.</summary>
+    /// <returns>How many it deleted, twice (result and row count).</returns>
+    public (int Deleted, int Rows) DeleteMessages(long[] ids)
+    {
+        var deleted = 0;
+        foreach (var id in ids)
+        {
+            _deleteMessageId.Value = id;
+            deleted += _deleteMessage.ExecuteNonQuery();
+        }
+
+        return (deleted, deleted);
+    }
+
     /// <summary>Extends this owner's running leases. Inside <see cref="Write"/> only.</summary>
     /// <returns>How many runs it renewed, twice (result and row count).</returns>
     public (int Renewed, int Rows) RenewLeases(long until)

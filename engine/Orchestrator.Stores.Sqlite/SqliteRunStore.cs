@@ -159,6 +159,17 @@ public sealed class SqliteRunStore : IRunStore, IEventInbox, IRunLeases, IAsyncD
     }
 
     /// <inheritdoc />
+    /// <remarks>Queued for the next group commit like a save, so it is ordered with the consumptions before it.</remarks>
+    /// <exception cref="ObjectDisposedException">The store is disposed.</exception>
+    public Task<int> DeleteMessagesAsync(IReadOnlyCollection<long> ids, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(ids);
+        cancellationToken.ThrowIfCancellationRequested();
+        var distinct = ids.Distinct().ToArray();
+        return Enqueue(new PendingOperation<int>(writer => writer.DeleteMessages(distinct)));
+    }
+
+    /// <inheritdoc />
     public async Task<IReadOnlyList<InboxMessage>> ListMessagesAsync(CancellationToken cancellationToken)
     {
         var connection = await OpenReaderAsync(cancellationToken).ConfigureAwait(false);

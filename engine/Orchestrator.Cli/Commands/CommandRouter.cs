@@ -25,7 +25,7 @@ internal static class CommandRouter
             "validate" => Task.FromResult(ValidateCommand.Run(rest, stdout, stderr)),
             "run" => RunCommand.RunAsync(rest, stdout, stderr, cancellationToken),
             "runs" => RunsCommand.RunAsync(rest, stdout, cancellationToken),
-            "inbox" => InboxCommand.RunAsync(rest, stdout, cancellationToken),
+            "inbox" => InboxCommand.RunAsync(rest, stdout, stderr, cancellationToken),
             "resume" => ResumeCommand.RunAsync(rest, stdout, stderr, cancellationToken),
             "serve" => ServeCommand.RunAsync(rest, stdout, stderr, cancellationToken),
             "publish" => PublishCommand.RunAsync(rest, stdout, stderr, cancellationToken),
@@ -54,6 +54,9 @@ internal static class CommandRouter
                     Print a run's history: every step with status, attempts, start, duration, input and output.
               inbox [--channel NAME] [--store PATH]
                     List the messages that arrived for listen steps and no run has consumed yet, oldest first.
+              inbox delete ID... | --channel NAME [--store PATH]
+                    Delete messages no listen will ever match (by id, or every one on a channel), printing each
+                    deleted message as JSON on stdout first. Exit 1 when an id is not in the inbox.
               resume DIR... [--store PATH] [--functions DIR]... [--quiet]
                     Take up the unfinished runs whose engine stopped or died (lease expired), replay each from its
                     history and drive it to its end; progress on stderr, one line per run on stdout. Ctrl+C suspends

@@ -14,12 +14,17 @@ internal static class InboxCommand
     // Relaxed escaping: a terminal shows '+' and quotes as they are, not as \u002B.
     private static readonly System.Text.Json.JsonSerializerOptions Relaxed = Orchestrator.Contracts.JsonLimits.WithDepth(new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
 
-    public static async Task<int> RunAsync(string[] args, TextWriter stdout, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
     {
+        if (args.FirstOrDefault() == "delete")
+        {
+            return await InboxDeleteCommand.RunAsync(args[1..], stdout, stderr, cancellationToken).ConfigureAwait(false);
+        }
+
         var arguments = new Arguments(args, ["store", "channel"], []);
         if (arguments.Positionals.Count > 0)
         {
-            throw new UsageException("usage: orchestrator inbox [--channel NAME] [--store PATH|URL]");
+            throw new UsageException("usage: orchestrator inbox [--channel NAME] [--store PATH|URL], or orchestrator inbox delete ID... | --channel NAME");
         }
 
         var all = await StorePath.ReadAsync(

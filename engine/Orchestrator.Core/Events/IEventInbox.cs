@@ -15,4 +15,11 @@ public interface IEventInbox
 
     /// <summary>Every message not consumed yet, oldest first.</summary>
     Task<IReadOnlyList<InboxMessage>> ListMessagesAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Deletes messages no run has consumed (or, with a shared inbox, claimed): an operator's way to clear messages
+    /// that no <c>listen</c> will ever match. Ids that are gone already are ignored.
+    /// </summary>
+    /// <returns>How many messages it deleted.</returns>
+    Task<int> DeleteMessagesAsync(IReadOnlyCollection<long> ids, CancellationToken cancellationToken);
 }

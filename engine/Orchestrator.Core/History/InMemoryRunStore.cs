@@ -153,6 +153,17 @@ public sealed class InMemoryRunStore : IRunStore, IEventInbox, IRunLeases
     }
 
     /// <inheritdoc />
+    public Task<int> DeleteMessagesAsync(IReadOnlyCollection<long> ids, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(ids);
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (_gate)
+        {
+            return Task.FromResult(ids.Distinct().Count(_inbox.Remove));
+        }
+    }
+
+    /// <inheritdoc />
     public Task<IReadOnlyList<InboxMessage>> ListMessagesAsync(CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();

@@ -48,5 +48,33 @@ public sealed class EventsCliTests
 
         var (_, none, _) = await cli.RunAsync("inbox", "--store", cli.Store, "--channel", "other");
         Assert.Equal("no message waits on 'other'", none.Trim());
+
+        var id = lines[1].Split(' ')[0];
+        var (missingExit, _, missing) = await cli.RunAsync("inbox", "delete", id, "99999", "--store", cli.Store);
+        Assert.Equal(1, missingExit);
+        Assert.Contains("no message 99999 in the inbox", missing, StringComparison.Ordinal);
+
+        var (_, empty, _) = await cli.RunAsync("inbox", "--store", cli.Store);
+        Assert.Equal("the inbox is empty", empty.Trim());
+    }
+
+    [Fact]
+    public async Task InboxDelete_ByChannel_PrintsEachMessageWholeThenDeletesIt()
+    {
+        using var cli = new CliRunner();
+        var file = Path.Combine(Path.GetDirectoryName(cli.Store)!, "pingpong.yaml");
+        await File.WriteAllTextAsync(file, PingPong);
+        await cli.RunAsync("run", file, "--store", cli.Store, "--quiet");
+
+        var (exit, stdout, _) = await cli.RunAsync("inbox", "delete", "--channel", "pings", "--store", cli.Store);
+
+        Assert.Equal(0, exit);
+        var lines = stdout.Trim().Split('\n');
+        Assert.Equal(2, lines.Length);
+        var deleted = System.Text.Json.Nodes.JsonNode.Parse(lines[0])!;
+        Assert.Equal("pings", deleted["channel"]!.GetValue<string>());
+        Assert.Equal(1, deleted["message"]!["data"]!["n"]!.GetValue<int>());
+        Assert.Equal("deleted 1 message(s)", lines[1]);
+        Assert.Equal("the inbox is empty", (await cli.RunAsync("inbox", "--store", cli.Store)).Stdout.Trim());
     }
 }

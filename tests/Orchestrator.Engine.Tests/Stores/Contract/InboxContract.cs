@@ -31,6 +31,20 @@ public abstract class InboxContract<TStore, TDatabase> : StoreTest<TStore, TData
     }
 
     [Fact]
+    public async Task DeleteMessagesAsync_SomeIdsGoneAlready_DeletesTheOthersAndCountsThem()
+    {
+        await using var store = await Db.OpenAsync();
+        var a = await store.AddMessageAsync("orders", Message("a"), T0, CancellationToken.None);
+        var b = await store.AddMessageAsync("orders", Message("b"), T0, CancellationToken.None);
+        var c = await store.AddMessageAsync("orders", Message("c"), T0, CancellationToken.None);
+
+        var deleted = await store.DeleteMessagesAsync([a, c, c, c + 1000], CancellationToken.None);
+
+        Assert.Equal(2, deleted);
+        Assert.Equal([b], (await store.ListMessagesAsync(CancellationToken.None)).Select(m => m.Id));
+    }
+
+    [Fact]
     public async Task ListMessagesAsync_EmptyInbox_ReturnsEmpty()
     {
         await using var store = await Db.OpenAsync();
