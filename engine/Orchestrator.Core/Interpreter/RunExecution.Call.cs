@@ -44,7 +44,20 @@ internal sealed partial class RunExecution
         // Durable before the side effect: the history says the call was sent before the worker sees it.
         await journal.FlushAsync(cancellationToken).ConfigureAwait(false);
         var command = new InvokeFunction(invocationId, runId, step.Path, step.Attempt, call.Function, payload, deadline);
-        var reply = await services.Broker.InvokeAsync(command, cancellationToken).ConfigureAwait(false);
+        var (reply, stepTimedOut) = await InvokeAsync(command, call.Timeout, cancellationToken).ConfigureAwait(false);
+        if (stepTimedOut)
+        {
+            // The step's own timeout, and the worker's reply (it shares the deadline) came within the grace: the step
+            // fails as any step timeout does, with the metrics and logs of what ran.
+            var error = new ErrorInfo(ErrorTypes.Timeout, $"step '{step.Path}' timed out after {Format(call.Timeout!.Value)}");
+            var stopped = reply.Completed is { } late
+                ? new JsonObject { ["error"] = ToJson(error), ["metrics"] = Metrics(late.Metrics) }
+                : new JsonObject { ["error"] = ToJson(error), ["metrics"] = Metrics(reply.Failed!.Metrics) };
+            AddLogs(stopped, reply.Completed?.Logs ?? reply.Failed!.Logs);
+            journal.Record(HistoryEventKind.StepFailed, step.Path, step.Attempt, stopped);
+            throw new WorkflowFailureException(error, step.Path);
+        }
+
         if (reply.Completed is { } deep && JsonLimits.IsTooDeep(deep.Output))
         {
             // Whatever the worker's JSON library allowed, the engine keeps only what every store can read back.
@@ -67,6 +80,55 @@ internal sealed partial class RunExecution
         journal.Record(HistoryEventKind.StepFailed, step.Path, step.Attempt, details);
         throw new WorkflowFailureException(failed.Error, step.Path);
     }
+
+    /// <summary>
+    /// Awaits the worker's reply. When the step's own timeout fires the worker reaches the same deadline, kills the
+    /// function and replies with what it gathered (cold start, init, logs): that reply is awaited for a short grace
+    /// before the engine gives up on it. Any other cancellation (the run's, a suspension) stops waiting at once.
+    /// </summary>
+    private async Task<(InvocationReply Reply, bool StepTimedOut)> InvokeAsync(InvokeFunction command, TimeSpan? timeout, CancellationToken cancellationToken)
+    {
+        if (timeout is null || command.Deadline is not { } deadline)
+        {
+            return (await services.Broker.InvokeAsync(command, cancellationToken).ConfigureAwait(false), false);
+        }
+
+        var stepTimedOut = false;
+        using var waiting = new CancellationTokenSource();
+        using var stop = cancellationToken.Register(() =>
+        {
+            // The step's timer started a moment before the deadline sent to the worker was computed.
+            stepTimedOut = services.Time.GetUtcNow() >= deadline - StepTimeoutTolerance && !services.Suspension.Requested;
+            if (stepTimedOut)
+            {
+                waiting.CancelAfter(StepTimeoutReplyGrace);
+            }
+            else
+            {
+                waiting.Cancel();
+            }
+        });
+        try
+        {
+            var reply = await services.Broker.InvokeAsync(command, waiting.Token).ConfigureAwait(false);
+            if (cancellationToken.IsCancellationRequested && !Volatile.Read(ref stepTimedOut))
+            {
+                // The run stopped (not the step's timeout) just as the reply came: its own handling applies.
+                throw new OperationCanceledException(cancellationToken);
+            }
+
+            return (reply, cancellationToken.IsCancellationRequested);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // No reply within the grace: the step's own handling records the timeout or the cancellation.
+            throw new OperationCanceledException(cancellationToken);
+        }
+    }
+
+    private static readonly TimeSpan StepTimeoutTolerance = TimeSpan.FromMilliseconds(100);
+
+    private static readonly TimeSpan StepTimeoutReplyGrace = TimeSpan.FromSeconds(2);
 
     private static JsonObject Metrics(InvocationMetrics metrics) => new()
     {

@@ -29,7 +29,7 @@ public sealed class FunctionDirectoryScannerTests : IDisposable
 
         Assert.Empty(result.Diagnostics);
         Assert.Equal(
-            ["node-echo", "node-oom", "node-stray", "php-echo", "php-oom", "py-crash", "py-echo", "py-sleeper", "py-slow"],
+            ["node-echo", "node-oom", "node-stray", "php-echo", "php-oom", "py-crash", "py-echo", "py-sleeper", "py-slow-init", "py-slow"],
             result.Manifests.Select(manifest => manifest.Name));
     }
 

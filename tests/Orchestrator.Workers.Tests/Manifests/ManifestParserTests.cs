@@ -58,6 +58,18 @@ public sealed class ManifestParserTests
     }
 
     [Fact]
+    public void Parse_EnvNameWithEqualsSignOrTrailingNewline_IsReportedAtTheKey()
+    {
+        // No adapter ever sees such a name: Python refused it at init, Node and PHP set something else silently.
+        Assert.Equal(
+            [
+                $"{File}:3:8: error: 'A=B' is not an environment variable name (letters, digits and _, not starting with a digit)",
+                $"{File}:3:18: error: 'C\n' is not an environment variable name (letters, digits and _, not starting with a digit)",
+            ],
+            Errors("runtime: python\nhandler: handler.py:handle\nenv: { \"A=B\": x, \"C\\n\": y }\n"));
+    }
+
+    [Fact]
     public void Parse_UnknownKey_IsReportedAtTheKey()
     {
         Assert.Equal(

@@ -172,7 +172,7 @@ public sealed class AdapterFunctionExecutorTests
         var outcome = await running.WaitAsync(TimeSpan.FromSeconds(10));
 
         Assert.Equal(ErrorTypes.Timeout, outcome.Error?.Type);
-        Assert.Contains("deadline (5s)", outcome.Error!.Message, StringComparison.Ordinal);
+        Assert.Contains("ran past its timeout (5s)", outcome.Error!.Message, StringComparison.Ordinal);
         Assert.Contains($"started sleep {child}", outcome.Logs);
         Assert.True(await TestFunctions.GoneAsync(TestFunctions.Pid(outcome.Metrics.InstanceId)), "the adapter survived");
         Assert.True(await TestFunctions.GoneAsync(child), "the handler's child survived");
@@ -205,6 +205,9 @@ public sealed class AdapterFunctionExecutorTests
 
         Assert.Equal(RuntimeErrorTypes.Crashed, outcome.Error?.Type);
         Assert.Contains("memory limit of 64Mi", outcome.Error!.Message, StringComparison.Ordinal);
+        // V8's own limit comes first ("Reached heap limit … JavaScript heap out of memory"), not a bad_alloc on the rlimit.
+        Assert.Contains("JavaScript heap out of memory", outcome.Error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("bad_alloc", outcome.Error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

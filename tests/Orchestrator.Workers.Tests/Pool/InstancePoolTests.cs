@@ -110,8 +110,8 @@ public sealed class InstancePoolTests
         await busy.WaitAsync(TimeSpan.FromSeconds(10));
 
         Assert.Equal("timeout", timedOut.Error?.Type);
-        Assert.Contains("(2s) while it waited", timedOut.Error!.Message, StringComparison.Ordinal);
-        Assert.Contains("for an instance (scale.max 1)", timedOut.Error.Message, StringComparison.Ordinal);
+        Assert.Contains("ran past the step's deadline (2s) while it waited", timedOut.Error!.Message, StringComparison.Ordinal);
+        Assert.Contains("in line for an instance (all scale.max 1 busy)", timedOut.Error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

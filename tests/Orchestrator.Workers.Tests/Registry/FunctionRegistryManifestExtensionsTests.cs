@@ -23,7 +23,7 @@ public sealed class FunctionRegistryManifestExtensionsTests
         await using var pools = registry.AddFunctionFolders([TestFunctions.Folder]);
 
         Assert.Empty(pools.Diagnostics);
-        Assert.Equal(9, pools.FunctionNames.Count);
+        Assert.Equal(10, pools.FunctionNames.Count);
         Assert.Equal(pools.FunctionNames.Order(StringComparer.Ordinal), registry.Names.Order(StringComparer.Ordinal));
     }
 

@@ -24,6 +24,13 @@ internal static class CrashReport
         }
 
         var last = tail.Skip(Math.Max(0, tail.Count - 5)).ToList();
+        if (!MentionsMemory(last) && tail.LastOrDefault(line => MentionsMemory([line])) is { } headline)
+        {
+            // The interpreter's own words ("FATAL ERROR: … JavaScript heap out of memory") come before its native stack
+            // trace: keep them in the message rather than five stack frames alone.
+            last.Insert(0, headline);
+        }
+
         if (last.Count > 0)
         {
             message += ". Last stderr lines:\n" + string.Join('\n', last);

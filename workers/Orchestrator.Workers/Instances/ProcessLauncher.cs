@@ -17,9 +17,10 @@ namespace Orchestrator.Workers.Instances;
 /// stdin and exit.</para>
 /// <para><b>Memory.</b> <c>prlimit --data</c> (RLIMIT_DATA) caps private writable memory: heap, buffers, thread
 /// stacks. It is used rather than <c>--as</c> (RLIMIT_AS) because V8 reserves far more address space than it uses:
-/// Node does not even start under <c>--as=512Mi</c>. Node also gets <c>--max-old-space-size</c> and PHP
-/// <c>memory_limit</c> at ¾ of the limit, so the interpreter fails with its own clear message ("JavaScript heap out
-/// of memory", "Allowed memory size exhausted") before the rlimit does. Python raises <c>MemoryError</c>.</para>
+/// Node does not even start under <c>--as=512Mi</c>. PHP gets <c>memory_limit</c> at ¾ of the limit and Node a
+/// <c>--max-old-space-size</c> and <c>--max-semi-space-size</c> that leave room for its own baseline (see
+/// <see cref="StartInfo"/>), so the interpreter fails with its own clear message ("JavaScript heap out of memory",
+/// "Allowed memory size exhausted") before the rlimit does. Python raises <c>MemoryError</c>.</para>
 /// <para><b>Environment.</b> Clean: PATH, HOME and LANG from the worker, and PYTHONDONTWRITEBYTECODE for Python (a
 /// function folder may be read-only). Nothing else is inherited (no NODE_OPTIONS, NODE_EXTRA_CA_CERTS, PYTHONPATH…).
 /// The manifest's <c>env</c> and <c>secrets</c> travel in the <c>init</c> message, which the adapter applies before
@@ -105,12 +106,24 @@ internal sealed class ProcessLauncher(WorkerOptions options) : IInstanceLauncher
             arguments.AddRange([prlimit, $"--data={spec.MemoryBytes.ToString(CultureInfo.InvariantCulture)}", "--"]);
         }
 
-        var heapMegabytes = Math.Max(16, spec.MemoryBytes * 3 / 4 / (1024 * 1024));
+        // Node: RLIMIT_DATA counts address space, and Node 20 holds about 48 MiB of it idle and about 80 MiB once
+        // libuv's thread pool has started (async fs, crypto, dns). So V8's old space gets ¾ of what is left above
+        // 96 MiB (at least 16 MiB), and its young generation 1 MiB semi-spaces per 64 MiB of limit (at most 16): then
+        // V8's own limit ("JavaScript heap out of memory") is reached before a native allocation fails on the rlimit
+        // (std::bad_alloc, "Committing semi space failed"). ¾ of the whole limit ran into the rlimit at 64Mi–128Mi.
+        var megabytes = spec.MemoryBytes / (1024 * 1024);
+        var heapMegabytes = Math.Max(16, (megabytes - 96) * 3 / 4);
+        var semiSpaceMegabytes = Math.Clamp(megabytes / 64, 1, 16);
         arguments.Add(interpreter);
         arguments.AddRange(spec.Runtime switch
         {
             FunctionRuntime.Python => options.PythonSite ? [script] : ["-S", script],
-            FunctionRuntime.Node => [$"--max-old-space-size={heapMegabytes.ToString(CultureInfo.InvariantCulture)}", script],
+            FunctionRuntime.Node =>
+            [
+                $"--max-old-space-size={heapMegabytes.ToString(CultureInfo.InvariantCulture)}",
+                $"--max-semi-space-size={semiSpaceMegabytes.ToString(CultureInfo.InvariantCulture)}",
+                script,
+            ],
             _ => ["-d", $"memory_limit={(spec.MemoryBytes * 3 / 4).ToString(CultureInfo.InvariantCulture)}", script],
         });
 

@@ -7,9 +7,11 @@ using Orchestrator.Workers.Registry;
 namespace Orchestrator.Workers.Pool;
 
 /// <summary>
-/// Runs a python, node or php function through its <see cref="InstancePool"/>. The deadline is the command's, else
-/// now + the manifest's <c>timeout</c>; past it the instance's whole process group is killed and the invocation
-/// fails with type <c>timeout</c>.
+/// Runs a python, node or php function through its <see cref="InstancePool"/>. Two limits apply: the command's
+/// deadline (the step's <c>timeout</c>) covers everything, from waiting for an instance to the reply; the manifest's
+/// <c>timeout</c> covers the invocation from the moment an instance has it (a cold start has limits of its own: the
+/// adapter's start timeout and, for loading the code, a budget of the manifest's <c>timeout</c>). Whichever passes
+/// first kills the instance's whole process group and fails the invocation with type <c>timeout</c>.
 /// </summary>
 internal sealed class AdapterFunctionExecutor(InstancePool pool, TimeProvider time) : IFunctionExecutor
 {
@@ -21,12 +23,14 @@ internal sealed class AdapterFunctionExecutor(InstancePool pool, TimeProvider ti
     {
         ArgumentNullException.ThrowIfNull(command);
         var manifest = pool.Manifest;
-        var now = time.GetUtcNow();
-        var deadline = command.Deadline ?? now + manifest.Timeout;
-        var budget = deadline - now;
-        using var timer = LongTimers.CancelAfter(budget, time);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timer.Token);
+        var stepDeadline = command.Deadline;
+        var received = time.GetUtcNow();
+        using var stepTimer = stepDeadline is { } due ? LongTimers.CancelAfter(due - received, time) : null;
+        using var acquiring = stepTimer is null
+            ? CancellationTokenSource.CreateLinkedTokenSource(cancellationToken)
+            : CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, stepTimer.Token);
         var started = Stopwatch.GetTimestamp();
+        var progress = new AcquireProgress();
 
         // A second attempt only when the first instance provably never saw the invocation (it was already dead).
         for (var attempt = 1; ; attempt++)
@@ -34,12 +38,20 @@ internal sealed class AdapterFunctionExecutor(InstancePool pool, TimeProvider ti
             PoolLease lease;
             try
             {
-                lease = await pool.AcquireAsync(linked.Token).ConfigureAwait(false);
+                lease = await pool.AcquireAsync(acquiring.Token, progress).ConfigureAwait(false);
             }
-            catch (OperationCanceledException) when (linked.IsCancellationRequested)
+            catch (OperationCanceledException) when (acquiring.IsCancellationRequested)
             {
-                var waited = Stopwatch.GetElapsedTime(started);
-                return Stopped(timer, deadline, budget, $"while it waited {waited.TotalMilliseconds:0} ms for an instance (scale.max {manifest.Scale.Max})", InvocationMetrics.None, []);
+                var waited = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+                var what = progress.Stage switch
+                {
+                    AcquireStage.Queued => $"while it waited {waited:0} ms in line for an instance (all scale.max {manifest.Scale.Max} busy)",
+                    AcquireStage.WaitingForPrewarm => $"while it waited {waited:0} ms for an instance a prewarm was starting (cold start)",
+                    _ => $"while its instance was starting (cold start, {waited:0} ms so far)",
+                };
+                var timedOut = stepTimer?.IsCancellationRequested == true || (stepDeadline is { } at && time.GetUtcNow() >= at);
+                var stepLimit = stepDeadline is { } end ? $"the step's deadline ({Shown(end - received)})" : "its deadline";
+                return Stopped(timedOut, stepLimit, what, InvocationMetrics.None, []);
             }
             catch (InstanceStartException ex)
             {
@@ -50,6 +62,13 @@ internal sealed class AdapterFunctionExecutor(InstancePool pool, TimeProvider ti
                 return new InvocationOutcome(null, new ErrorInfo(ErrorTypes.Cancelled, "the worker is shutting down", null), InvocationMetrics.None, []);
             }
 
+            // The instance has it: from now on the manifest's timeout runs too, and the shorter of the two limits wins.
+            var now = time.GetUtcNow();
+            var ownDeadline = now + manifest.Timeout;
+            var stepFirst = stepDeadline is { } step && step < ownDeadline;
+            var deadline = stepFirst ? stepDeadline!.Value : ownDeadline;
+            using var timer = LongTimers.CancelAfter(deadline - now, time);
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(acquiring.Token, timer.Token);
             var reply = await lease.Instance.InvokeAsync(command, deadline, linked.Token).ConfigureAwait(false);
             pool.Release(lease.Instance, reply);
             if (reply is { Kind: ReplyKind.Crashed, NeverStarted: true } && attempt == 1)
@@ -59,20 +78,26 @@ internal sealed class AdapterFunctionExecutor(InstancePool pool, TimeProvider ti
 
             var metrics = new InvocationMetrics(lease.ColdStart, lease.InitMs, reply.DurationMs, lease.Instance.Id);
             IReadOnlyList<string> logs = lease.InitLogs.Count == 0 ? reply.Logs : [.. lease.InitLogs, .. reply.Logs];
-            return reply.Kind switch
+            if (reply.Kind != ReplyKind.Aborted)
             {
-                ReplyKind.Result => new InvocationOutcome(reply.Output, null, metrics, logs),
-                ReplyKind.Aborted => Stopped(timer, deadline, budget, $"and its instance {lease.Instance.Id} was killed", metrics, logs),
-                _ => new InvocationOutcome(null, reply.Error, metrics, logs),
-            };
+                return reply.Kind == ReplyKind.Result
+                    ? new InvocationOutcome(reply.Output, null, metrics, logs)
+                    : new InvocationOutcome(null, reply.Error, metrics, logs);
+            }
+
+            var pastDeadline = timer.IsCancellationRequested || stepTimer?.IsCancellationRequested == true || time.GetUtcNow() >= deadline;
+            var limit = stepFirst
+                ? $"the step's deadline ({Shown(deadline - now)} left when its instance took it)"
+                : $"its timeout ({Shown(manifest.Timeout)})";
+            return Stopped(pastDeadline, limit, $"and its instance {lease.Instance.Id} was killed", metrics, logs);
         }
     }
 
-    private InvocationOutcome Stopped(CancellationTokenSource timer, DateTimeOffset deadline, TimeSpan budget, string what, InvocationMetrics metrics, IReadOnlyList<string> logs)
+    private InvocationOutcome Stopped(bool pastDeadline, string limit, string what, InvocationMetrics metrics, IReadOnlyList<string> logs)
     {
-        // The worker host links the same deadline into the caller's token: whichever fired, past the deadline is a timeout.
-        var error = timer.IsCancellationRequested || time.GetUtcNow() >= deadline
-            ? new ErrorInfo(ErrorTypes.Timeout, $"function '{Name}' ran past its deadline ({Shown(budget)}) {what}", null, Retryable: true)
+        // The worker host links the step's deadline into the caller's token too: whichever fired, past a deadline is a timeout.
+        var error = pastDeadline
+            ? new ErrorInfo(ErrorTypes.Timeout, $"function '{Name}' ran past {limit} {what}", null, Retryable: true)
             : new ErrorInfo(ErrorTypes.Cancelled, $"invocation of function '{Name}' was cancelled {what}", null, Retryable: false);
         return new InvocationOutcome(null, error, metrics, logs);
     }

@@ -26,7 +26,27 @@ internal sealed partial class InstancePool
                 instance = await _launcher.StartAsync(new InstanceSpec(_manifest.Runtime, _manifest.MemoryBytes, _manifest.Directory), cancellationToken).ConfigureAwait(false);
             }
 
-            var (error, logs) = await instance.InitAsync(_manifest.Name, _manifest.Handler, env, cancellationToken).ConfigureAwait(false);
+            // Loading the code is bounded by the function's timeout, as a budget of its own: the invocation's begins
+            // once the instance has it.
+            var initStarted = _options.Time.GetTimestamp();
+            using var initLimit = new CancellationTokenSource(_manifest.Timeout, _options.Time);
+            using var initToken = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, initLimit.Token);
+            (ErrorInfo? Error, IReadOnlyList<string> Logs) init;
+            try
+            {
+                init = await instance.InitAsync(_manifest.Name, _manifest.Handler, env, initToken.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (initLimit.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+            {
+                var waited = _options.Time.GetElapsedTime(initStarted);
+                throw new InstanceStartException(new ErrorInfo(
+                    ErrorTypes.Timeout,
+                    $"function '{_manifest.Name}' did not finish loading its code (init) within its timeout ({Shown(_manifest.Timeout)}); instance {instance.Id} was killed after {waited.TotalMilliseconds:0} ms",
+                    null,
+                    Retryable: true));
+            }
+
+            var (error, logs) = init;
             if (error is not null)
             {
                 throw new InstanceStartException(error, logs);
@@ -57,6 +77,9 @@ internal sealed partial class InstancePool
             throw;
         }
     }
+
+    private static string Shown(TimeSpan limit) =>
+        limit.TotalSeconds >= 1 ? $"{limit.TotalSeconds:0.###}s" : $"{limit.TotalMilliseconds:0}ms";
 
     /// <summary>The init message's env: the manifest's env plus its secrets, read from the host now.</summary>
     private Dictionary<string, string> Environment()

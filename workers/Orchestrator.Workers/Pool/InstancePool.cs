@@ -78,7 +78,7 @@ internal sealed partial class InstancePool : IAsyncDisposable
     /// <summary>Lends an instance: a warm one, a new one, or the next one free after waiting in line.</summary>
     /// <exception cref="InstanceStartException">A new instance could not be started or initialised.</exception>
     /// <exception cref="OperationCanceledException">The token fired while waiting or starting.</exception>
-    public async Task<PoolLease> AcquireAsync(CancellationToken cancellationToken)
+    public async Task<PoolLease> AcquireAsync(CancellationToken cancellationToken, AcquireProgress? progress = null)
     {
         while (true)
         {
@@ -104,6 +104,8 @@ internal sealed partial class InstancePool : IAsyncDisposable
                     {
                         waitingForPrewarmSince = _options.Time.GetTimestamp();
                     }
+
+                    progress?.Stage = waitingForPrewarmSince is null ? AcquireStage.Queued : AcquireStage.WaitingForPrewarm;
 
                     waiter = new TaskCompletionSource<AdapterInstance?>(TaskCreationOptions.RunContinuationsAsynchronously);
                     _waiters.AddLast(waiter);
@@ -150,6 +152,7 @@ internal sealed partial class InstancePool : IAsyncDisposable
             }
 
             // A slot is reserved for us (taken above, or handed over by an instance that went away).
+            progress?.Stage = AcquireStage.Starting;
             var (instance, initMs, logs) = await StartInstanceAsync(cancellationToken).ConfigureAwait(false);
             return new PoolLease(instance, true, initMs, logs);
         }
