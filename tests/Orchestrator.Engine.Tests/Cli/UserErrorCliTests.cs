@@ -169,7 +169,7 @@ public sealed class UserErrorCliTests
     {
         using var cli = new CliRunner();
         var folder = Folder(cli);
-        var workflow = Write(folder, "w.yaml", "document: { name: w, version: 1.0.0 }\ndo:\n  - a: { call: greet }\n");
+        var workflow = Write(folder, "w.yaml", "document: { name: w, version: 1.0.0 }\ndo:\n  - a: { call: greet, with: { name: Ada } }\n");
         var services = Write(folder, "services.yaml", "services: []\nextra: 1\n");
         var expected = $"{services}:2:1: error: unknown key 'extra' in services.yaml (allowed: requires, services)";
 
