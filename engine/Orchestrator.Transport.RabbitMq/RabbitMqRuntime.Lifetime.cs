@@ -26,6 +26,13 @@ public sealed partial class RabbitMqRuntime
 
         var deadline = _time.GetUtcNow() + Options.DrainTimeout;
 
+        // No more runs taken over from other engines: this one is stopping (its own leases are still renewed).
+        await _resumingStopping.CancelAsync().ConfigureAwait(false);
+        if (_started)
+        {
+            _log.Write("runtime.stopping", string.Create(System.Globalization.CultureInfo.InvariantCulture, $"drain={Options.DrainTimeout.TotalSeconds:0.###}s"));
+        }
+
         // A run waiting for a message, a timer or a retry holds nothing in flight: it stops now and stays running in
         // the store, for the next engine to resume. Draining it would hold stopping up for as long as it waits;
         // cancelling it would end it.
@@ -92,6 +99,7 @@ public sealed partial class RabbitMqRuntime
 
         _engine?.Dispose();
         _leasesStopping.Dispose();
+        _resumingStopping.Dispose();
     }
 
     /// <summary>
@@ -101,6 +109,7 @@ public sealed partial class RabbitMqRuntime
     internal async Task KillAsync()
     {
         Interlocked.Exchange(ref _disposed, 1);
+        await _resumingStopping.CancelAsync().ConfigureAwait(false);
         await _leasesStopping.CancelAsync().ConfigureAwait(false);
         if (_worker is not null)
         {
@@ -154,16 +163,38 @@ public sealed partial class RabbitMqRuntime
         }
     }
 
-    private static async Task KeepLeasesAsync(WorkflowEngine engine, bool resumeExpired, CancellationToken stopping)
+    private async Task KeepLeasesAsync(WorkflowEngine engine, bool resumeExpired, CancellationToken stopping)
     {
+        // Runs whose lease expires later (their engine died after this one started) are taken up here on every beat,
+        // rather than by the engine's own loop: so they are logged (engine.resumed), watched and drained like those
+        // resumed at the start.
+        var resuming = resumeExpired && _store is IRunLeases leases ? ResumeOnEveryBeatAsync(leases.LeaseDuration / 3, _resumingStopping.Token) : Task.CompletedTask;
         try
         {
             // Never throws for the store: a failed renewal is tried again on the next beat.
-            await engine.KeepLeasesAsync(resumeExpired, stopping).ConfigureAwait(false);
+            await engine.KeepLeasesAsync(resumeExpired: false, stopping).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested)
         {
             // Stopping.
+        }
+
+        await resuming.ConfigureAwait(false);
+    }
+
+    private async Task ResumeOnEveryBeatAsync(TimeSpan beat, CancellationToken stopping)
+    {
+        while (!stopping.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(beat, _time, stopping).ConfigureAwait(false);
+                await ResumeExpiredRunsAsync(stopping).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+            {
+                return;
+            }
         }
     }
 

@@ -30,6 +30,7 @@ public sealed partial class RabbitMqRuntime : IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly InFlight _resumed = new();
     private readonly CancellationTokenSource _leasesStopping = new();
+    private readonly CancellationTokenSource _resumingStopping = new();
     private WorkflowEngine? _engine;
     private InvocationBroker? _broker;
     private RabbitMqDispatcher? _dispatcher;
@@ -39,6 +40,7 @@ public sealed partial class RabbitMqRuntime : IAsyncDisposable
     private ListenChannelHost? _listens;
     private Task? _leases;
     private int _disposed;
+    private bool _started;
 
     private RabbitMqRuntime(RabbitMqRole role, RabbitMqOptions options, IRunStore? store, bool ownsStore, TransportLog log, TimeProvider time)
     {
@@ -179,9 +181,10 @@ public sealed partial class RabbitMqRuntime : IAsyncDisposable
 
                 // Renews this engine's leases for as long as it runs; serve also takes over runs whose lease expires
                 // later (their engine died after this one started).
-                runtime._leases = Task.Run(() => KeepLeasesAsync(engine, resumeExpired: consumeTriggers, runtime._leasesStopping.Token), CancellationToken.None);
+                runtime._leases = Task.Run(() => runtime.KeepLeasesAsync(engine, resumeExpired: consumeTriggers, runtime._leasesStopping.Token), CancellationToken.None);
             }
 
+            runtime._started = true;
             log.Write("runtime.started", $"role={role.ToString().ToLowerInvariant()} broker={RabbitMqAddress.Redact(options.Address)} prefix={options.Prefix} triggers={triggers.Count} listens={listens.Count} functions={(role == RabbitMqRole.Engine ? 0 : functions.Names.Count)}");
             return runtime;
         }

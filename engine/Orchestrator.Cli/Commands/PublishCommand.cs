@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Orchestrator.Core.Definitions;
 using Orchestrator.Transport.RabbitMq;
 using Orchestrator.Transport.RabbitMq.Publishing;
 using RabbitMQ.Client.Exceptions;
@@ -22,6 +23,11 @@ internal static class PublishCommand
         }
 
         var queue = arguments.Positionals[0];
+        if (QueueNameRules.Problem(queue) is { } badQueue)
+        {
+            throw new UsageException($"publish: {badQueue}");
+        }
+
         var text = ReadText(arguments.Positionals[1]);
         var raw = arguments.Flag("raw");
         JsonNode? json = null;
@@ -49,6 +55,12 @@ internal static class PublishCommand
             throw new UsageException("--raw and --cloudevent do not go together: a CloudEvent's data is JSON");
         }
 
+        if (mode is null && (arguments.Option("type") ?? arguments.Option("source")) is not null)
+        {
+            // A raw message has no type or source: silently dropping them would hide the mistake.
+            throw new UsageException($"--{(arguments.Option("type") is null ? "source" : "type")} needs --cloudevent structured|binary: a raw JSON message has no type or source");
+        }
+
         var count = arguments.Option("count") is { } n ? (int.TryParse(n, out var parsed) && parsed > 0 ? parsed : throw new UsageException("--count must be a positive number")) : 1;
         var address = ServeCommand.ResolveAddress(arguments.Option("rabbitmq"), "publish");
         try
@@ -73,14 +85,15 @@ internal static class PublishCommand
                 }
             }
         }
-        catch (BrokerUnreachableException)
-        {
-            await stderr.WriteLineAsync($"orchestrator: no RabbitMQ answers at {RabbitMqAddress.Redact(address)}").ConfigureAwait(false);
-            return ExitCodes.Failed;
-        }
         catch (PublishException ex)
         {
             await stderr.WriteLineAsync($"orchestrator: the broker refused the message: {ex.Message}").ConfigureAwait(false);
+            return ExitCodes.Failed;
+        }
+        catch (Exception ex) when (RabbitMqFailure.Describe(ex, address) is { } failure)
+        {
+            // Nobody answers, the login or the virtual host is refused, or the broker refused the queue.
+            await stderr.WriteLineAsync($"orchestrator: {failure}").ConfigureAwait(false);
             return ExitCodes.Failed;
         }
 

@@ -1,10 +1,10 @@
 using System.Runtime.InteropServices;
+using Orchestrator.Core.Definitions;
 using Orchestrator.Core.History;
 using Orchestrator.Engine.Loading;
 using Orchestrator.Transport.RabbitMq;
 using Orchestrator.Workers.Manifests;
 using Orchestrator.Workers.Registry;
-using RabbitMQ.Client.Exceptions;
 
 namespace Orchestrator.Cli.Commands;
 
@@ -38,10 +38,31 @@ internal static class ServeCommand
             throw new UsageException("an engine needs workflows: orchestrator serve DIR (or --workflows DIR)");
         }
 
+        var prefix = arguments.Option("prefix") ?? "orchestrator";
+        if (prefix.Length == 0 || QueueNameRules.Problem(prefix, ".fn.") is not null)
+        {
+            // It starts every queue and exchange the transport names (PREFIX.fn.FUNCTION, PREFIX.control).
+            throw new UsageException(prefix.Length == 0
+                ? "--prefix cannot be empty: it starts the name of every queue the transport declares (PREFIX.fn.FUNCTION)"
+                : $"--prefix cannot start queue names (PREFIX.fn.FUNCTION): {QueueNameRules.Problem(prefix, ".fn.")}");
+        }
+
         // Functions: the built-in C# ones, and the manifests of --functions folders and of every functions/ folder
-        // beside the workflows (so `serve --workflows workflows` finds workflows/signup/functions/*).
-        var functionFolders = FunctionCatalog.FoldersUnder(workflowPaths, arguments.Options("functions")).ToList();
+        // beside the workflows (so `serve --workflows workflows` finds workflows/signup/functions/*). A --functions
+        // folder is the functions/ folder itself (DIR/NAME/function.yaml) or any folder above one (DIR/…/functions/NAME).
+        var functionPaths = arguments.Options("functions").ToList();
+        foreach (var path in functionPaths.Where(p => !Directory.Exists(p)))
+        {
+            throw new UsageException($"no such functions folder: {path}");
+        }
+
+        var functionFolders = FunctionCatalog.FoldersUnder(workflowPaths.Concat(functionPaths), functionPaths).ToList();
         var scan = FunctionDirectoryScanner.Scan(functionFolders);
+        foreach (var path in functionPaths.Where(p => !scan.Manifests.Any(m => IsUnder(m.Location.File, p))))
+        {
+            await stderr.WriteLineAsync($"orchestrator: warning: --functions {path} holds no function.yaml (looked for {Path.Combine(path, "NAME", "function.yaml")} and functions/NAME/function.yaml below it)").ConfigureAwait(false);
+        }
+
         var functions = FunctionCatalog.Create();
         await using var pools = role == RabbitMqRole.Engine ? null : functions.AddManifests(scan.Manifests);
         var problems = scan.Diagnostics.Concat(pools?.Diagnostics ?? []).Distinct().ToList();
@@ -64,7 +85,7 @@ internal static class ServeCommand
         var options = new RabbitMqOptions
         {
             Address = address,
-            Prefix = arguments.Option("prefix") ?? "orchestrator",
+            Prefix = prefix,
             FunctionConcurrency = name => scale.TryGetValue(name, out var max) ? max : null,
             DrainTimeout = arguments.Option("drain") is { } drain ? TimeSpan.FromSeconds(Seconds(drain)) : TimeSpan.FromSeconds(30),
             Log = arguments.Flag("quiet") ? null : stderr,
@@ -98,12 +119,15 @@ internal static class ServeCommand
                 return ExitCodes.Ok;
             }
 
-            if (ex is not (BrokerUnreachableException or ArgumentException))
+            // Nobody answers, the broker refused the login, the virtual host or a declaration, or the workflows'
+            // triggers and listen channels do not fit together (ArgumentException): one line, not a stack trace.
+            var failure = RabbitMqFailure.Describe(ex, address) ?? (ex is ArgumentException ? ex.Message : null);
+            if (failure is null)
             {
                 throw;
             }
 
-            await stderr.WriteLineAsync($"orchestrator: cannot serve: {(ex is BrokerUnreachableException ? $"no RabbitMQ answers at {RabbitMqAddress.Redact(address)}" : ex.Message)}").ConfigureAwait(false);
+            await stderr.WriteLineAsync($"orchestrator: cannot serve: {failure}").ConfigureAwait(false);
             return ExitCodes.Failed;
         }
 
@@ -120,7 +144,7 @@ internal static class ServeCommand
                 // The way out: stop below.
             }
 
-            await stderr.WriteLineAsync("stopping: finishing work in flight…").ConfigureAwait(false);
+            // Disposing the runtime stops it; it logs runtime.stopping (unless --quiet) and drains.
         }
 
         foreach (var (queue, statistics) in runtime.Triggers)
@@ -144,6 +168,12 @@ internal static class ServeCommand
         {
             throw new UsageException(ex.Message);
         }
+    }
+
+    private static bool IsUnder(string file, string folder)
+    {
+        var root = Path.GetFullPath(folder).TrimEnd(Path.DirectorySeparatorChar) + Path.DirectorySeparatorChar;
+        return Path.GetFullPath(file).StartsWith(root, StringComparison.Ordinal);
     }
 
     private static double Seconds(string text) =>

@@ -217,6 +217,13 @@ public static partial class WorkflowParser
             var map = YamlMap.Read(mapping, context);
             map.RejectUnknownKeys(context, "trigger", ["queue", "prefetch", "concurrency", "correlation"]);
             var prefetch = map["prefetch"] is { } p ? ValueReader.ReadInt(p, context, "prefetch", 1) : null;
+            if (prefetch > ushort.MaxValue)
+            {
+                // RabbitMQ's prefetch count is 16 bits: serve refuses more.
+                context.Error(map["prefetch"]!, $"'prefetch' must be at most {ushort.MaxValue}, got {prefetch}");
+                prefetch = null;
+            }
+
             var concurrency = map["concurrency"] is { } c ? ValueReader.ReadInt(c, context, "concurrency", 1) : null;
             var correlation = map["correlation"] is { } k ? ValueReader.ReadExpression(k, context, "correlation")?.Text : null;
             if (map["queue"] is not { } queue)
@@ -225,6 +232,12 @@ public static partial class WorkflowParser
             }
             else if (ValueReader.ReadString(queue, context, "queue") is { } name)
             {
+                // What the broker would refuse, found here rather than when serve declares the queue (and its .dead).
+                if (QueueNameRules.Problem(name, ".dead") is { } problem)
+                {
+                    context.Error(queue, problem);
+                }
+
                 triggers.Add(new TriggerDefinition("queue", name, context.At(item), prefetch, concurrency, correlation));
             }
         }
