@@ -88,12 +88,12 @@ internal static class RunCommand
             {
                 // Whatever stopped the start, the store is closed (its queued commits flushed) before the command ends.
                 await StorePath.CloseAsync(store).ConfigureAwait(false);
-                if (ex is not RabbitMQ.Client.Exceptions.BrokerUnreachableException)
+                if (RabbitMqFailure.Describe(ex, broker) is not { } failure)
                 {
                     throw;
                 }
 
-                await stderr.WriteLineAsync($"orchestrator: no RabbitMQ answers at {RabbitMqAddress.Redact(broker)}").ConfigureAwait(false);
+                await stderr.WriteLineAsync($"orchestrator: {failure}").ConfigureAwait(false);
                 return ExitCodes.Failed;
             }
 

@@ -50,11 +50,7 @@ internal static class ServeCommand
         // Functions: the built-in C# ones, and the manifests of --functions folders and of every functions/ folder
         // beside the workflows (so `serve --workflows workflows` finds workflows/signup/functions/*). A --functions
         // folder is the functions/ folder itself (DIR/NAME/function.yaml) or any folder above one (DIR/…/functions/NAME).
-        var functionPaths = arguments.Options("functions").ToList();
-        foreach (var path in functionPaths.Where(p => !Directory.Exists(p)))
-        {
-            throw new UsageException($"no such functions folder: {path}");
-        }
+        var functionPaths = FunctionCatalog.Checked([.. arguments.Options("functions")]);
 
         var functionFolders = FunctionCatalog.FoldersUnder(workflowPaths.Concat(functionPaths), functionPaths).ToList();
         var scan = FunctionDirectoryScanner.Scan(functionFolders);
@@ -64,7 +60,7 @@ internal static class ServeCommand
         }
 
         var functions = FunctionCatalog.Create();
-        await using var pools = role == RabbitMqRole.Engine ? null : functions.AddManifests(scan.Manifests);
+        await using var pools = role == RabbitMqRole.Engine ? null : functions.AddManifests(scan.Manifests, FunctionCatalog.WorkerOptions());
         var problems = scan.Diagnostics.Concat(pools?.Diagnostics ?? []).Distinct().ToList();
 
         // An engine validates calls against every function some worker may host: C# ones and declared manifests.

@@ -41,6 +41,13 @@ internal static partial class EventReader
             exchangeOk = exchange is not null;
         }
 
+        // Without an exchange, 'to' is a queue the broker declares: a name it would refuse is an error here.
+        if (to is not null && exchangeOk && exchange is null && QueueNameRules.Problem(to) is { } problem)
+        {
+            c.Context.Error(map["to"]!, $"'emit.to': {problem}");
+            to = null;
+        }
+
         var format = map["format"] is { } formatNode ? ReadFormat(formatNode, c.Context) : EmitFormat.CloudEvents;
         ValueTemplate? @event = null;
         if (map["event"] is { } eventNode)
@@ -132,6 +139,12 @@ internal static partial class EventReader
         if (map["to"] is { } toNode)
         {
             channel = ValueReader.ReadLiteralString(toNode, c.Context, "listen.to");
+            if (channel is not null && QueueNameRules.Problem(channel, ".dead") is { } problem)
+            {
+                // A listen channel is a queue the engine declares, with its dead-letter queue CHANNEL.dead.
+                c.Context.Error(toNode, $"'listen.to': {problem}");
+                channel = null;
+            }
         }
         else
         {

@@ -35,7 +35,34 @@ public sealed partial class InvalidWorkflowTests
             """,
             "wf.yaml:6:27: error: 'listen.correlate.key' must read the message, e.g. \"{{ message.data.order_id }}\" ('equals' holds this run's value)"
         },
+        {
+            "listen on a queue RabbitMQ reserves",
+            """
+            document: { name: wf, version: 1.0.0 }
+            do:
+              - a: { listen: { to: amq.replies } }
+            """,
+            "wf.yaml:3:24: error: 'listen.to': queue name 'amq.replies' starts with 'amq.', which RabbitMQ reserves for its own queues"
+        },
+        {
+            "emit to a queue RabbitMQ reserves",
+            """
+            document: { name: wf, version: 1.0.0 }
+            do:
+              - a: { emit: { to: amq.events, event: { type: x } } }
+            """,
+            "wf.yaml:3:22: error: 'emit.to': queue name 'amq.events' starts with 'amq.', which RabbitMQ reserves for its own queues"
+        },
     };
+
+    [Fact]
+    public void Parse_EmitToAnExchangeWithAnAmqRoutingKey_IsValid()
+    {
+        var result = Orchestrator.Core.Parsing.WorkflowParser.Parse(
+            "document: { name: wf, version: 1.0.0 }\ndo:\n  - a: { emit: { to: amq.key, exchange: orders, event: { type: x } } }\n", "wf.yaml", _ => null);
+
+        Assert.True(result.Succeeded, string.Join("\n", result.Diagnostics));
+    }
 
     [Theory]
     [MemberData(nameof(FieldCases))]

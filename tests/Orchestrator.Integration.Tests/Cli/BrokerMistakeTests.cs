@@ -105,7 +105,7 @@ public sealed class BrokerMistakeTests(BrokerFixture broker)
         var (exit, _, stderr) = await CliRunner.RunAsync(CancellationToken.None, "serve", "--role", "worker", "--functions", "/no/such/functions", "--rabbitmq", broker.Address.ToString(), "--quiet");
 
         Assert.Equal(2, exit);
-        Assert.Contains("no such functions folder: /no/such/functions", stderr, StringComparison.Ordinal);
+        Assert.Contains("no such folder: /no/such/functions (--functions)", stderr, StringComparison.Ordinal);
     }
 
     [Fact]
