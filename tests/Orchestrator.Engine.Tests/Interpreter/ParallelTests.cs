@@ -161,10 +161,11 @@ public sealed class ParallelTests
 
         Assert.Equal(RunStatus.Completed, result.Status);
         Assert.Equal("Hello, R!", result.Output!["message"]!.GetValue<string>());
+        // Branches start side by side: the skipped one may be recorded as skipped, or be cancelled by the winner
+        // before its condition is read. Either way it never wins, and never cancels the real branch.
         var history = await harness.HistoryAsync(result.RunId);
-        Assert.Contains(history, e => e.Kind == HistoryEventKind.StepSkipped && e.StepPath == "race/skipped");
         Assert.Contains(history, e => e.Kind == HistoryEventKind.StepCompleted && e.StepPath == "race/real");
-        Assert.DoesNotContain(history, e => e.Kind == HistoryEventKind.StepCancelled);
+        Assert.DoesNotContain(history, e => e.Kind == HistoryEventKind.StepCancelled && e.StepPath == "race/real");
     }
 
     [Fact]
