@@ -25,7 +25,10 @@ internal sealed class Arguments
             }
             else if (valueOptions.Contains(name))
             {
-                var value = inline ?? (reader.MoveNext() ? reader.Current : throw new UsageException($"option --{name} needs a value"));
+                // "--store --quiet" is a forgotten value, not a store named "--quiet" (write --name=--x for that).
+                var value = inline ?? (reader.MoveNext() && !reader.Current.StartsWith("--", StringComparison.Ordinal)
+                    ? reader.Current
+                    : throw new UsageException($"option --{name} needs a value"));
                 if (!_options.TryGetValue(name, out var values))
                 {
                     _options[name] = values = [];

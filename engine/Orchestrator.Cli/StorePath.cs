@@ -19,8 +19,13 @@ internal static partial class StorePath
 
     public const string LeaseVariable = "ORCHESTRATOR_LEASE_SECONDS";
 
-    public static string Resolve(string? option) =>
-        option ?? Environment.GetEnvironmentVariable(Variable) ?? Path.Combine(".orchestrator", "runs.db");
+    public static string Resolve(string? option)
+    {
+        var store = option ?? Environment.GetEnvironmentVariable(Variable) ?? Path.Combine(".orchestrator", "runs.db");
+        return string.IsNullOrWhiteSpace(store)
+            ? throw new UsageException($"{(option is null ? "$" + Variable : "--store")} is empty: give a SQLite file path or a postgresql:// URL")
+            : store;
+    }
 
     /// <summary>Opens the store that <paramref name="option"/> names, with the lease of the environment; a SQLite file is created when missing.</summary>
     /// <exception cref="StoreUnavailableException">The database does not answer or refuses the store, or the SQLite file cannot be opened or created.</exception>

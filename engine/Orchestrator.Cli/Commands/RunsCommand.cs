@@ -23,6 +23,8 @@ internal static class RunsCommand
                     : 20;
                 RunReportWriter.WriteRunList(stdout, await store.ListRunsAsync(limit, cancellationToken).ConfigureAwait(false));
                 return ExitCodes.Ok;
+            case ["show", var id] when string.IsNullOrWhiteSpace(id):
+                throw new UsageException("runs show needs a run id (or a unique prefix of one): see orchestrator runs");
             case ["show", var id]:
                 RunRecord? run;
                 try
