@@ -25,9 +25,9 @@ public static class QueueNameRules
     {
         ArgumentNullException.ThrowIfNull(name);
         ArgumentNullException.ThrowIfNull(suffix);
-        if (name.Length == 0)
+        if (string.IsNullOrWhiteSpace(name))
         {
-            return "a queue name cannot be empty";
+            return "a queue name cannot be blank";
         }
 
         if (name.StartsWith(ReservedPrefix, StringComparison.Ordinal))

@@ -37,7 +37,8 @@ internal static class ScribanSandbox
             RecursiveLimit = 64,
 
             // Scriban applies this when rendering to text; JsonScriban applies the same limit to typed values.
-            ObjectRecursionLimit = Orchestrator.Contracts.JsonLimits.MaxDepth,
+            // One more than the deepest value, so that every value an expression may hold also renders as text.
+            ObjectRecursionLimit = Orchestrator.Contracts.JsonLimits.MaxDepth + 1,
             LimitToString = StringLimit,
             OnStringLimit = ScriptLimitBehavior.Throw,
             OutputLimit = OutputLimit,

@@ -140,10 +140,18 @@ internal static class ValueReader
             return null;
         }
 
-        // A plain YAML boolean in any of its spellings (False, TRUE) is that boolean, not a Scriban name.
-        if (node is YamlScalarNode scalar && YamlScalars.ScalarToJson(scalar) is JsonValue plain && plain.TryGetValue(out bool flag))
+        // A plain YAML boolean or null in any of its spellings (False, TRUE, ~, Null) is that value, not a Scriban name.
+        if (node is YamlScalarNode scalar && YamlScalars.IsPlain(scalar))
         {
-            text = flag ? "true" : "false";
+            var plain = YamlScalars.ScalarToJson(scalar);
+            if (plain is null)
+            {
+                text = "false";
+            }
+            else if (plain is JsonValue value && value.TryGetValue(out bool flag))
+            {
+                text = flag ? "true" : "false";
+            }
         }
 
         var expression = CompiledExpression.TryParseCondition(text, out var error);

@@ -67,7 +67,8 @@ public sealed class TriggerQueueLimitsTests
     }
 
     [Theory]
-    [InlineData("", "a queue name cannot be empty")]
+    [InlineData("", "a queue name cannot be blank")]
+    [InlineData("  ", "a queue name cannot be blank")]
     [InlineData("amq.x", "queue name 'amq.x' starts with 'amq.', which RabbitMQ reserves for its own queues")]
     [InlineData("amq", null)]
     [InlineData("user.signups", null)]

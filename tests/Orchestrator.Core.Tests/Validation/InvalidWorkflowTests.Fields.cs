@@ -75,6 +75,8 @@ public sealed partial class InvalidWorkflowTests
     }
 
     [Theory]
+    [InlineData("~", false)]
+    [InlineData("Null", false)]
     [InlineData("False", false)]
     [InlineData("FALSE", false)]
     [InlineData("True", true)]

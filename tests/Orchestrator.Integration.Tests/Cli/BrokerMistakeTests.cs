@@ -14,7 +14,7 @@ namespace Orchestrator.Integration.Tests.Cli;
 public sealed class BrokerMistakeTests(BrokerFixture broker)
 {
     [Theory]
-    [InlineData("", "a queue name cannot be empty")]
+    [InlineData("", "a queue name cannot be blank")]
     [InlineData("amq.foo", "queue name 'amq.foo' starts with 'amq.', which RabbitMQ reserves")]
     public async Task Publish_QueueRabbitMqRefuses_IsBadUsage(string queue, string expected)
     {

@@ -49,4 +49,30 @@ public sealed class DotNetFunctionExecutorTests
         Assert.True(outcome.Succeeded, outcome.Error?.Message);
         Assert.Equal("- Ada x1", outcome.Output!.GetValue<string>());
     }
+
+    private sealed class EchoNode : IFunction<JsonNode?, JsonNode?>
+    {
+        public Task<JsonNode?> InvokeAsync(JsonNode? input, FunctionContext context, CancellationToken cancellationToken) =>
+            Task.FromResult(input);
+    }
+
+    [Fact]
+    public async Task ExecuteAsync_NullInputForANonNullableType_FailsWithSerializationBeforeTheFunctionRuns()
+    {
+        var outcome = await RunAsync(null);
+
+        Assert.Equal(ErrorTypes.Serialization, outcome.Error?.Type);
+        Assert.Contains("the input is null", outcome.Error!.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ExecuteAsync_NullInputForANullableType_ReachesTheFunction()
+    {
+        var registry = new FunctionRegistry().AddFunction("echo-node", new EchoNode());
+
+        var outcome = await TestFunctions.Executor(registry, "echo-node").ExecuteAsync(TestFunctions.Command("echo-node", null), CancellationToken.None);
+
+        Assert.True(outcome.Succeeded, outcome.Error?.Message);
+        Assert.Null(outcome.Output);
+    }
 }

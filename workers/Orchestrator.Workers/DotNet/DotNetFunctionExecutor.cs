@@ -14,6 +14,9 @@ internal sealed class DotNetFunctionExecutor<TInput, TOutput>(string name, IFunc
     // In-process C# functions are always warm: one shared "instance" per host process.
     private static readonly string InstanceId = $"dotnet-{Environment.ProcessId}";
 
+    // Whether the function declared its input nullable (IFunction<JsonNode?, …>): only then may a null input reach it.
+    private readonly bool _acceptsNull = typeof(TInput).IsValueType || FunctionJson.DeclaresNullableInput(function.GetType(), typeof(TInput));
+
     public string Name => name;
 
     public async Task<InvocationOutcome> ExecuteAsync(InvokeFunction command, CancellationToken cancellationToken)
@@ -23,6 +26,11 @@ internal sealed class DotNetFunctionExecutor<TInput, TOutput>(string name, IFunc
         TInput input;
         try
         {
+            if (command.Payload is null && !_acceptsNull)
+            {
+                return Fail(new ErrorInfo(ErrorTypes.Serialization, $"input does not bind to {typeof(TInput).Name}: the input is null (give 'with' an object)", null, Retryable: false));
+            }
+
             input = command.Payload is null ? default! : command.Payload.Deserialize<TInput>(FunctionJson.Options)!;
         }
         catch (JsonException ex)

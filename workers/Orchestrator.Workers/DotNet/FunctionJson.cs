@@ -19,6 +19,18 @@ internal static class FunctionJson
         TypeInfoResolver = new DefaultJsonTypeInfoResolver { Modifiers = { RequireNonNullableParameters } },
     });
 
+    /// <summary>
+    /// Whether <paramref name="functionType"/>'s <c>InvokeAsync</c> takes a nullable <paramref name="input"/>
+    /// (<c>JsonNode?</c>); when it cannot be told, null is let through as before.
+    /// </summary>
+    public static bool DeclaresNullableInput(Type functionType, Type input)
+    {
+        var method = functionType.GetMethods().FirstOrDefault(m =>
+            m.Name == "InvokeAsync" && m.GetParameters() is { Length: 3 } parameters && parameters[0].ParameterType == input);
+        return method is null
+            || new System.Reflection.NullabilityInfoContext().Create(method.GetParameters()[0]).WriteState != System.Reflection.NullabilityState.NotNull;
+    }
+
     // RespectRequiredConstructorParameters would also require nullable parameters (record Input(int Ms, string? Label)
     // without a label); only the non-nullable ones without a default value are required here.
     private static void RequireNonNullableParameters(JsonTypeInfo typeInfo)
