@@ -39,7 +39,9 @@ internal static class FunctionCatalog
     {
         foreach (var folder in functionsOptions.Where(f => !Directory.Exists(f)))
         {
-            throw new UsageException($"no such folder: {folder} (--functions)");
+            throw new UsageException(File.Exists(folder)
+                ? $"{folder} is a file, not a folder (--functions takes a folder of functions/NAME/function.yaml)"
+                : $"no such folder: {folder} (--functions)");
         }
 
         return functionsOptions;

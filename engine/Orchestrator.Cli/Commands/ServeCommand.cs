@@ -16,6 +16,8 @@ namespace Orchestrator.Cli.Commands;
 /// </summary>
 internal static class ServeCommand
 {
+    private const int MaxPrefixBytes = 200;
+
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
     {
         var arguments = new Arguments(args, ["role", "workflows", "functions", "rabbitmq", "store", "prefix", "drain"], ["quiet"]);
@@ -39,6 +41,12 @@ internal static class ServeCommand
         }
 
         var prefix = arguments.Option("prefix") ?? "orchestrator";
+        if (System.Text.Encoding.UTF8.GetByteCount(prefix) > MaxPrefixBytes)
+        {
+            // Room is left for what follows it: .fn.FUNCTION.error, .control.
+            throw new UsageException($"--prefix is too long: at most {MaxPrefixBytes} bytes, since queue names are PREFIX.fn.FUNCTION(.error) and RabbitMQ takes at most 255");
+        }
+
         if (prefix.Length == 0 || QueueNameRules.Problem(prefix, ".fn.") is not null)
         {
             // It starts every queue and exchange the transport names (PREFIX.fn.FUNCTION, PREFIX.control).

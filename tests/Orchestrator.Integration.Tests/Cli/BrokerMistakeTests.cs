@@ -91,6 +91,7 @@ public sealed class BrokerMistakeTests(BrokerFixture broker)
     [Theory]
     [InlineData("", "--prefix cannot be empty")]
     [InlineData("amq.mine", "'amq.mine' starts with 'amq.'")]
+    [InlineData("pppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppppp", "--prefix is too long: at most 200 bytes")]
     public async Task Serve_PrefixRabbitMqWouldRefuse_IsBadUsage(string prefix, string expected)
     {
         var (exit, _, stderr) = await CliRunner.RunAsync(CancellationToken.None, "serve", "--role", "worker", "--prefix", prefix, "--rabbitmq", broker.Address.ToString(), "--quiet");
