@@ -39,7 +39,7 @@ internal static class PublishCommand
             }
             catch (JsonException ex)
             {
-                throw new UsageException($"the message is not valid JSON: {ex.Message} (--raw sends text as it is)");
+                throw new UsageException($"the message is not valid JSON: {Orchestrator.Contracts.JsonError.Describe(ex, text)} (--raw sends text as it is)");
             }
         }
 

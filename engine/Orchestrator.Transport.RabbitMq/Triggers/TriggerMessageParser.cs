@@ -67,13 +67,15 @@ internal static class TriggerMessageParser
         }
         catch (JsonException ex)
         {
-            problem = $"the body is not JSON: {ex.Message}";
+            problem = $"the body is not JSON: {JsonError.Describe(ex, Encoding.UTF8.GetString(body.Span))}";
             return null;
         }
         catch (Exception ex) when (ex is ArgumentException or FormatException or InvalidOperationException)
         {
             // The SDK reports missing or malformed attributes (a bad time, an unknown spec version) this way.
-            problem = $"not a valid CloudEvent: {ex.Message}";
+            // Without .NET's " (Parameter 'data')" tail: the reader of a dead letter did not call a method.
+            var reason = ex is ArgumentException { ParamName: { } name } ? ex.Message.Replace($" (Parameter '{name}')", "", StringComparison.Ordinal) : ex.Message;
+            problem = $"not a valid CloudEvent: {reason}";
             return null;
         }
     }

@@ -26,6 +26,8 @@ public sealed class TriggerMessageParserTests
     {
         Assert.Null(Parse("hello", new BasicProperties { ContentType = "text/plain" }, out var problem));
         Assert.StartsWith("the body is not JSON: ", problem, StringComparison.Ordinal);
+        Assert.EndsWith("at line 1, column 1", problem, StringComparison.Ordinal);
+        Assert.DoesNotContain("LineNumber", problem, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -3,16 +3,19 @@ using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 
-namespace Orchestrator.Cli;
+namespace Orchestrator.Contracts;
 
 /// <summary>
 /// A JSON parse error in words a user reads: System.Text.Json's reason without its
 /// <c>LineNumber: 0 | BytePositionInLine: 1.</c> tail, and the place as a 1-based line and column.
 /// </summary>
-internal static partial class JsonError
+public static partial class JsonError
 {
+    /// <summary>The reason and place of <paramref name="ex"/>, thrown while parsing <paramref name="text"/>.</summary>
     public static string Describe(JsonException ex, string text)
     {
+        ArgumentNullException.ThrowIfNull(ex);
+        ArgumentNullException.ThrowIfNull(text);
         var reason = Advice().Replace(Tail().Replace(ex.Message, ""), "").Trim().TrimEnd('.');
         if (reason.Length == 0)
         {
