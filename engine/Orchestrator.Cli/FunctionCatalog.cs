@@ -47,33 +47,6 @@ internal static class FunctionCatalog
         return functionsOptions;
     }
 
-    /// <summary>
-    /// What registering <paramref name="manifests"/> beside the C# functions <paramref name="dotnet"/> would report,
-    /// without starting anything: the checks of <see cref="FunctionRegistryManifestExtensions.AddManifests"/>.
-    /// </summary>
-    public static IEnumerable<Diagnostic> RegistrationProblems(IEnumerable<FunctionManifest> manifests, IReadOnlyCollection<string> dotnet)
-    {
-        var names = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var manifest in manifests)
-        {
-            var registered = dotnet.Contains(manifest.Name);
-            if (manifest.Runtime == FunctionRuntime.DotNet)
-            {
-                if (!registered)
-                {
-                    yield return new Diagnostic(manifest.Location, $"function '{manifest.Name}' has runtime dotnet, but no C# function of that name is registered; C# functions run in-process: mark the class [Function(\"{manifest.Name}\")] and register its assembly before the manifests");
-                }
-
-                continue;
-            }
-
-            if (registered || !names.Add(manifest.Name))
-            {
-                yield return new Diagnostic(manifest.Location, $"function '{manifest.Name}' is already registered; function names must be unique across C# functions and manifests");
-            }
-        }
-    }
-
     /// <summary>The folders searched for manifests for a workflow in <paramref name="workflowFolder"/>.</summary>
     public static IReadOnlyList<string> Folders(string workflowFolder, IEnumerable<string> extra)
     {

@@ -29,6 +29,16 @@ public static class JsonLimits
     /// <summary>Compact serializer options (also what <c>ToJsonString</c> needs to write deep values).</summary>
     public static JsonSerializerOptions SerializerOptions { get; } = WithDepth(new JsonSerializerOptions());
 
+    /// <summary>
+    /// For JSON that people read (CLI output, reports): relaxed escaping keeps non-ASCII text, quotes and '+' as they
+    /// are (é, not \u00E9); control characters are still escaped, so JSON can never move the cursor or recolour
+    /// the terminal.
+    /// </summary>
+    public static JsonSerializerOptions Readable { get; } = WithDepth(new JsonSerializerOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+
+    /// <summary><see cref="Readable"/>, indented.</summary>
+    public static JsonSerializerOptions ReadableIndented { get; } = WithDepth(new JsonSerializerOptions(Readable) { WriteIndented = true });
+
     /// <summary>Sets <paramref name="options"/>' depth limit to <see cref="MaxDocumentDepth"/> and returns it.</summary>
     public static JsonSerializerOptions WithDepth(JsonSerializerOptions options)
     {

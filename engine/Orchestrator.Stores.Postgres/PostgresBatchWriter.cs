@@ -56,7 +56,7 @@ internal sealed class PostgresBatchWriter : IAsyncDisposable
         WHERE id IN (
             SELECT id FROM runs WHERE status = '{Running}' AND lease_until < $3
             FOR UPDATE SKIP LOCKED)
-        RETURNING {PostgresRunReader.RunColumns};
+        RETURNING {StoreRows.RunColumns};
         """;
 
     private readonly NpgsqlDataSource _dataSource;
@@ -128,16 +128,12 @@ internal sealed class PostgresBatchWriter : IAsyncDisposable
             await using var reader = await command.ExecuteReaderAsync(CancellationToken.None).ConfigureAwait(false);
             while (await reader.ReadAsync(CancellationToken.None).ConfigureAwait(false))
             {
-                runs.Add(PostgresRunReader.ReadRun(reader));
+                runs.Add(StoreRows.ReadRun(reader));
             }
         }
 
         // RETURNING gives no order.
-        runs.Sort(static (a, b) =>
-        {
-            var byStart = a.StartedAt.CompareTo(b.StartedAt);
-            return byStart != 0 ? byStart : string.CompareOrdinal(a.Id, b.Id);
-        });
+        runs.Sort(StoreRows.OldestFirst);
         return runs;
     }
 

@@ -53,7 +53,7 @@ internal sealed class SqliteBatchWriter : IDisposable
     private static readonly string ClaimExpiredSql = $"""
         UPDATE runs SET owner = $owner, lease_until = $until
         WHERE status = '{Running}' AND (lease_until IS NULL OR lease_until < $now)
-        RETURNING {SqliteRunReader.RunColumns};
+        RETURNING {StoreRows.RunColumns};
         """;
 
     private readonly SqliteConnection _connection;
@@ -328,16 +328,12 @@ internal sealed class SqliteBatchWriter : IDisposable
         {
             while (reader.Read())
             {
-                runs.Add(SqliteRunReader.ReadRun(reader));
+                runs.Add(StoreRows.ReadRun(reader));
             }
         }
 
         // RETURNING gives no order.
-        runs.Sort(static (a, b) =>
-        {
-            var byStart = a.StartedAt.CompareTo(b.StartedAt);
-            return byStart != 0 ? byStart : string.CompareOrdinal(a.Id, b.Id);
-        });
+        runs.Sort(StoreRows.OldestFirst);
         return (runs, runs.Count);
     }
 

@@ -11,8 +11,7 @@ internal static class InboxCommand
 {
     private const int Shown = 160;
 
-    // Relaxed escaping: a terminal shows '+' and quotes as they are, not as \u002B.
-    private static readonly System.Text.Json.JsonSerializerOptions Relaxed = Orchestrator.Contracts.JsonLimits.WithDepth(new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+    private static readonly System.Text.Json.JsonSerializerOptions Relaxed = Orchestrator.Contracts.JsonLimits.Readable;
 
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
     {

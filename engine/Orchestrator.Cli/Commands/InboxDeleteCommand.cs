@@ -10,9 +10,6 @@ namespace Orchestrator.Cli.Commands;
 /// </summary>
 internal static class InboxDeleteCommand
 {
-    // Relaxed escaping ('+' in a time stays '+'), and the engine's nesting limit for what it prints.
-    private static readonly System.Text.Json.JsonSerializerOptions Relaxed = Orchestrator.Contracts.JsonLimits.WithDepth(new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
-
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
     {
         var arguments = new Arguments(args, ["store", "channel"], []);
@@ -59,7 +56,7 @@ internal static class InboxDeleteCommand
                 ["receivedAt"] = message.ReceivedAt.UtcDateTime.ToString("O", CultureInfo.InvariantCulture),
                 ["message"] = message.Message.DeepClone(),
             };
-            await stdout.WriteLineAsync(line.ToJsonString(Relaxed)).ConfigureAwait(false);
+            await stdout.WriteLineAsync(line.ToJsonString(Orchestrator.Contracts.JsonLimits.Readable)).ConfigureAwait(false);
         }
 
         var deleted = chosen.Count == 0 ? 0 : await inbox.DeleteMessagesAsync([.. chosen.Select(m => m.Id)], cancellationToken).ConfigureAwait(false);

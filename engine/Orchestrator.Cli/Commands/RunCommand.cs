@@ -16,9 +16,7 @@ namespace Orchestrator.Cli.Commands;
 /// <summary><c>orchestrator run FILE</c>: runs a workflow in the embedded engine and prints its output.</summary>
 internal static class RunCommand
 {
-    // Relaxed escaping: a terminal shows quotes and accents as they are, not as \u0027.
-    // The engine's depth limit: System.Text.Json's default of 64 would crash printing a deeper output.
-    private static readonly JsonSerializerOptions Indented = JsonLimits.WithDepth(new() { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+    private static readonly JsonSerializerOptions Indented = JsonLimits.ReadableIndented;
 
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
     {

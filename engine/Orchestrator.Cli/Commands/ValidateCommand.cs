@@ -3,6 +3,7 @@ using Orchestrator.Core.Validation;
 using Orchestrator.Engine.Loading;
 using Orchestrator.Engine.Services;
 using Orchestrator.Workers.Manifests;
+using Orchestrator.Workers.Registry;
 
 namespace Orchestrator.Cli.Commands;
 
@@ -43,7 +44,7 @@ internal static class ValidateCommand
         {
             var scan = FunctionDirectoryScanner.Scan(folders);
             manifests.UnionWith(scan.Manifests.Select(m => Path.GetFullPath(m.Location.File)));
-            Report(scan.Diagnostics.Concat(FunctionCatalog.RegistrationProblems(scan.Manifests, dotnet)));
+            Report(scan.Diagnostics.Concat(FunctionRegistryManifestExtensions.RegistrationProblems(scan.Manifests, dotnet)));
             return scan;
         }
 
@@ -74,7 +75,7 @@ internal static class ValidateCommand
                 case ManifestParser.FileName:
                     var parsed = ManifestParser.Load(path);
                     manifests.Add(Path.GetFullPath(path));
-                    Report(parsed.Diagnostics.Concat(parsed.Manifest is { } manifest ? FunctionCatalog.RegistrationProblems([manifest], dotnet) : []));
+                    Report(parsed.Diagnostics.Concat(parsed.Manifest is { } manifest ? FunctionRegistryManifestExtensions.RegistrationProblems([manifest], dotnet) : []));
                     break;
                 case ServicesFile.FileName:
                     CheckServices(path);

@@ -301,7 +301,7 @@ public sealed class InMemoryRunStore : IRunStore, IEventInbox, IRunLeases
 
                     if (found is not null)
                     {
-                        return Task.FromException<RunRecord?>(new InvalidOperationException($"run id prefix '{runId}' is ambiguous"));
+                        return Task.FromException<RunRecord?>(Persistence.StoreRows.AmbiguousPrefix(runId));
                     }
 
                     found = run;

@@ -49,23 +49,15 @@ internal sealed partial class RunExecution
         {
             // The step's own timeout, and the worker's reply (it shares the deadline) came within the grace: the step
             // fails as any step timeout does, with the metrics and logs of what ran.
-            var error = new ErrorInfo(ErrorTypes.Timeout, $"step '{step.Path}' timed out after {Format(call.Timeout!.Value)}");
-            var stopped = reply.Completed is { } late
-                ? new JsonObject { ["error"] = ToJson(error), ["metrics"] = Metrics(late.Metrics) }
-                : new JsonObject { ["error"] = ToJson(error), ["metrics"] = Metrics(reply.Failed!.Metrics) };
+            var error = StepTimedOut(step.Path, call.Timeout!.Value);
+            var stopped = new JsonObject { ["error"] = ToJson(error), ["metrics"] = Metrics(reply.Completed?.Metrics ?? reply.Failed!.Metrics) };
             AddLogs(stopped, reply.Completed?.Logs ?? reply.Failed!.Logs);
             journal.Record(HistoryEventKind.StepFailed, step.Path, step.Attempt, stopped);
             throw new WorkflowFailureException(error, step.Path);
         }
 
-        if (reply.Completed is { } deep && JsonLimits.IsTooDeep(deep.Output))
-        {
-            // Whatever the worker's JSON library allowed, the engine keeps only what every store can read back.
-            var error = new ErrorInfo(ErrorTypes.Serialization, JsonLimits.TooDeepMessage($"the output of function '{call.Function}'"), null, Retryable: false);
-            journal.Record(HistoryEventKind.StepFailed, step.Path, step.Attempt, new JsonObject { ["error"] = ToJson(error), ["metrics"] = Metrics(deep.Metrics) });
-            throw new WorkflowFailureException(error, step.Path);
-        }
-
+        // An output deeper than the nesting limit never gets here: the worker host refuses it for every kind of
+        // function, embedded or over the broker.
         if (reply.Completed is { } completed)
         {
             var data = new JsonObject { ["output"] = completed.Output?.DeepClone(), ["metrics"] = Metrics(completed.Metrics) };

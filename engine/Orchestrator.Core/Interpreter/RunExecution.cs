@@ -123,7 +123,7 @@ internal sealed partial class RunExecution(RunJournal journal, EngineServices se
         }
         catch (OperationCanceledException) when (timeout?.IsCancellationRequested == true && !cancellationToken.IsCancellationRequested)
         {
-            var error = new ErrorInfo(ErrorTypes.Timeout, $"step '{path}' timed out after {Format(task.Timeout!.Value)}");
+            var error = StepTimedOut(path, task.Timeout!.Value);
             journal.Record(HistoryEventKind.StepFailed, path, step.Attempt, new JsonObject { ["error"] = ToJson(error) });
             throw new WorkflowFailureException(error, path);
         }
@@ -252,6 +252,10 @@ internal sealed partial class RunExecution(RunJournal journal, EngineServices se
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, services.Suspension.Waits);
         await LongTimers.DelayAsync(delay, services.Time, linked.Token).ConfigureAwait(false);
     }
+
+    /// <summary>The error of an attempt stopped by its step's own <c>timeout</c>.</summary>
+    private static ErrorInfo StepTimedOut(string path, TimeSpan limit) =>
+        new(ErrorTypes.Timeout, $"step '{path}' timed out after {Format(limit)}");
 
     /// <summary>What is left of <paramref name="limit"/> for an attempt that first started at <paramref name="startedAt"/> (never zero: a spent limit still fires).</summary>
     internal static TimeSpan Remaining(TimeSpan limit, DateTimeOffset? startedAt, TimeProvider time)

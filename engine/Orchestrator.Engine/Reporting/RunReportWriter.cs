@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text;
-using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Orchestrator.Contracts;
@@ -25,10 +24,7 @@ public static class RunReportWriter
 
     private static readonly string[] ListHeader = ["ID", "WORKFLOW", "STATUS", "STARTED (UTC)", "DURATION"];
 
-    // Relaxed escaping keeps non-ASCII text readable (é, not \u00E9); control characters are still escaped,
-    // so JSON can never move the cursor or recolour the terminal.
-    // With the engine's depth limit, so that any stored value prints (the default 64 crashed on deeper ones).
-    private static readonly JsonSerializerOptions CompactJson = JsonLimits.WithDepth(new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+    private static readonly JsonSerializerOptions CompactJson = JsonLimits.Readable;
 
     /// <summary>Writes a table of runs: id, workflow@version, status, start (UTC, to the second), duration.</summary>
     /// <param name="writer">Where to write.</param>

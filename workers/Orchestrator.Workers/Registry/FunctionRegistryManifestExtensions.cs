@@ -19,27 +19,16 @@ public static class FunctionRegistryManifestExtensions
         ArgumentNullException.ThrowIfNull(manifests);
         var pools = new AdapterPools(options ?? new WorkerOptions());
         var accepted = new List<FunctionManifest>();
-        var names = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var manifest in manifests)
+        foreach (var (manifest, problem) in Check(manifests, name => registry.TryGet(name, out _)))
         {
-            var registered = registry.TryGet(manifest.Name, out _);
-            if (manifest.Runtime == FunctionRuntime.DotNet)
+            if (problem is not null)
             {
-                if (!registered)
-                {
-                    pools.Report(new Diagnostic(manifest.Location, $"function '{manifest.Name}' has runtime dotnet, but no C# function of that name is registered; C# functions run in-process: mark the class [Function(\"{manifest.Name}\")] and register its assembly before the manifests"));
-                }
-
-                continue;
+                pools.Report(problem);
             }
-
-            if (registered || !names.Add(manifest.Name))
+            else if (manifest.Runtime != FunctionRuntime.DotNet)
             {
-                pools.Report(new Diagnostic(manifest.Location, $"function '{manifest.Name}' is already registered; function names must be unique across C# functions and manifests"));
-                continue;
+                accepted.Add(manifest);
             }
-
-            accepted.Add(manifest);
         }
 
         foreach (var executor in pools.Create(accepted))
@@ -48,6 +37,39 @@ public static class FunctionRegistryManifestExtensions
         }
 
         return pools;
+    }
+
+    /// <summary>
+    /// What <see cref="AddManifests"/> would report for <paramref name="manifests"/> beside the C# functions named
+    /// <paramref name="registered"/>, without starting anything (for <c>validate</c>).
+    /// </summary>
+    public static IEnumerable<Diagnostic> RegistrationProblems(IEnumerable<FunctionManifest> manifests, IReadOnlyCollection<string> registered)
+    {
+        ArgumentNullException.ThrowIfNull(registered);
+        return Check(manifests, registered.Contains).Where(c => c.Problem is not null).Select(c => c.Problem!);
+    }
+
+    /// <summary>
+    /// Each manifest with why it cannot be registered, or null: a <c>dotnet</c> one must name a registered C#
+    /// function; any other must take a name no C# function and no earlier manifest has.
+    /// </summary>
+    private static IEnumerable<(FunctionManifest Manifest, Diagnostic? Problem)> Check(IEnumerable<FunctionManifest> manifests, Func<string, bool> isRegistered)
+    {
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var manifest in manifests)
+        {
+            var registered = isRegistered(manifest.Name);
+            if (manifest.Runtime == FunctionRuntime.DotNet)
+            {
+                yield return (manifest, registered ? null : new Diagnostic(manifest.Location, $"function '{manifest.Name}' has runtime dotnet, but no C# function of that name is registered; C# functions run in-process: mark the class [Function(\"{manifest.Name}\")] and register its assembly before the manifests"));
+            }
+            else
+            {
+                yield return (manifest, registered || !names.Add(manifest.Name)
+                    ? new Diagnostic(manifest.Location, $"function '{manifest.Name}' is already registered; function names must be unique across C# functions and manifests")
+                    : null);
+            }
+        }
     }
 
     /// <summary>Scans folders for <c>*/function.yaml</c> (see <see cref="FunctionDirectoryScanner"/>) and registers them
